@@ -1,0 +1,251 @@
+//! The parameter types of the reference (rule P2): which literals fit which
+//! type, and how a fitting literal is written into an env file.
+
+use crate::syntax::ast::{self, ValueKind};
+
+/// A type from the reference tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamType {
+    Bool,
+    Port,
+    Uint,
+    Host,
+    Path,
+    Base64,
+    Str,
+    Domains,
+    Enum(Vec<String>),
+}
+
+/// Why a literal does not fit a type: what was expected, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// "a port number from 1 to 65535"
+    pub expected: String,
+    /// The fix, concretely.
+    pub help: String,
+}
+
+impl ParamType {
+    /// The type named in the stdlib, `None` for an unknown name.
+    #[must_use]
+    pub fn from_ast(ty: &ast::TypeExpr) -> Option<Self> {
+        Some(match ty.name.text.as_str() {
+            "bool" => ParamType::Bool,
+            "port" => ParamType::Port,
+            "uint" => ParamType::Uint,
+            "host" => ParamType::Host,
+            "path" => ParamType::Path,
+            "base64" => ParamType::Base64,
+            "string" => ParamType::Str,
+            "domains" => ParamType::Domains,
+            "enum" => ParamType::Enum(ty.members.iter().map(|m| m.text.clone()).collect()),
+            _ => return None,
+        })
+    }
+
+    /// The type as the reference tables write it (`enum:a|b`).
+    #[must_use]
+    pub fn to_table(&self) -> String {
+        match self {
+            ParamType::Bool => "bool".into(),
+            ParamType::Port => "port".into(),
+            ParamType::Uint => "uint".into(),
+            ParamType::Host => "host".into(),
+            ParamType::Path => "path".into(),
+            ParamType::Base64 => "base64".into(),
+            ParamType::Str => "string".into(),
+            ParamType::Domains => "domains".into(),
+            ParamType::Enum(members) => format!("enum:{}", members.join("|")),
+        }
+    }
+
+    /// What a value of this type is, in words.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            ParamType::Bool => "`yes` or `no`".into(),
+            ParamType::Port => "a port number from 1 to 65535".into(),
+            ParamType::Uint => "a whole number".into(),
+            ParamType::Host => "a host name or IP address".into(),
+            ParamType::Path => "an absolute path".into(),
+            ParamType::Base64 => "base64 text in a string".into(),
+            ParamType::Str => "a string".into(),
+            ParamType::Domains => "DNS names (a string or a list of strings)".into(),
+            ParamType::Enum(members) => {
+                let names: Vec<&str> = members.iter().map(String::as_str).collect();
+                format!("one of {}", crate::diagnostic::one_of(&names))
+            }
+        }
+    }
+}
+
+/// Checks a literal against a type and renders it as the image reads it.
+/// Secrets are not rendered here: their value is not in the file.
+pub fn check(ty: &ParamType, value: &ValueKind) -> Result<String, Mismatch> {
+    let fail = |help: String| Mismatch {
+        expected: ty.describe(),
+        help,
+    };
+    match (ty, value) {
+        (ParamType::Bool, ValueKind::Bool(b)) => Ok(yes_no(*b).into()),
+        (ParamType::Bool, ValueKind::Str(s) | ValueKind::Word(s)) => Err(fail(match s.to_lowercase().as_str() {
+            "yes" | "true" | "1" | "on" => "write `yes` without quotes".into(),
+            "no" | "false" | "0" | "off" => "write `no` without quotes".into(),
+            _ => "write `yes` or `no`".into(),
+        })),
+        (ParamType::Port, ValueKind::Int(n)) if (1..=65535).contains(n) => Ok(n.to_string()),
+        (ParamType::Port, ValueKind::Int(_)) => Err(fail("ports go from 1 to 65535".into())),
+        (ParamType::Uint, ValueKind::Int(n)) => Ok(n.to_string()),
+        (ParamType::Port | ParamType::Uint, ValueKind::Str(s)) if s.parse::<u64>().is_ok() => {
+            Err(fail(format!("write {s} without quotes")))
+        }
+        (ParamType::Host, ValueKind::Address(ip)) => Ok(ip.to_string()),
+        (ParamType::Host, ValueKind::Str(s)) if is_host(s) => Ok(s.clone()),
+        (ParamType::Host, ValueKind::Str(s)) => Err(fail(format!(
+            "`{}` is not a DNS name: use letters, digits, `-` and `.`, such as \"one.example.com\"",
+            s.escape_debug()
+        ))),
+        (ParamType::Path, ValueKind::Path(p)) => Ok(p.clone()),
+        (ParamType::Path, ValueKind::Str(s)) if s.starts_with('/') && !s.contains('\0') => {
+            Ok(s.clone())
+        }
+        (ParamType::Path, ValueKind::Str(_)) => {
+            Err(fail("a path inside the container starts with `/`".into()))
+        }
+        (ParamType::Base64, ValueKind::Str(s)) if is_base64(s) => Ok(s.clone()),
+        (ParamType::Base64, ValueKind::Str(_)) => Err(fail(
+            "base64 uses `A-Z a-z 0-9 + /` with `=` padding to a multiple of 4 characters; encode with `base64 -w0 FILE`".into(),
+        )),
+        (ParamType::Str, ValueKind::Str(s)) if !s.contains('\0') => Ok(s.clone()),
+        (ParamType::Str, ValueKind::Str(_)) => {
+            Err(fail("a NUL character cannot reach a container's environment".into()))
+        }
+        (ParamType::Str, ValueKind::Word(w)) => Err(fail(format!("write \"{w}\" in quotes"))),
+        (ParamType::Str, ValueKind::Int(n)) => Err(fail(format!("write \"{n}\" in quotes"))),
+        (ParamType::Domains, ValueKind::Str(s)) if is_domains(s) => Ok(s.clone()),
+        (ParamType::Domains, ValueKind::List(items)) => domains_list(items).ok_or_else(|| {
+            fail("each item is a DNS name in quotes, `*` allowed: [\"one.example.com\", \"*.example.com\"]".into())
+        }),
+        (ParamType::Domains, ValueKind::Str(_)) => Err(fail(
+            "separate DNS names with spaces; each is letters, digits, `-`, `.` and `*`".into(),
+        )),
+        (ParamType::Enum(members), ValueKind::Word(w) | ValueKind::Str(w)) if members.contains(w) => {
+            Ok(w.clone())
+        }
+        (ParamType::Enum(members), ValueKind::Word(w) | ValueKind::Str(w)) => Err(fail(
+            crate::check::suggest::closest(w, members.iter().map(String::as_str))
+                .map_or_else(|| format!("`{w}` is not one of them"), |m| format!("did you mean `{m}`?")),
+        )),
+        (_, other) => Err(fail(format!("this is {}", other.describe()))),
+    }
+}
+
+/// A stdlib default, checked against its type.
+pub fn render_default(ty: &ParamType, value: &ast::Value) -> Result<String, String> {
+    check(ty, &value.kind).map_err(|m| format!("expected {}", m.expected))
+}
+
+/// A literal as an env file writes it, whatever its type.
+#[must_use]
+pub fn render_literal(value: &ValueKind) -> Option<String> {
+    Some(match value {
+        ValueKind::Bool(b) => yes_no(*b).into(),
+        ValueKind::Int(n) => n.to_string(),
+        ValueKind::Address(ip) => ip.to_string(),
+        ValueKind::Str(s) | ValueKind::Path(s) | ValueKind::Word(s) => s.clone(),
+        ValueKind::List(_) | ValueKind::Secret(_) => return None,
+    })
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// A DNS name (or a container name, which may hold `_`).
+#[must_use]
+pub fn is_host(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
+fn is_domain(s: &str) -> bool {
+    s == "*" || s.strip_prefix("*.").map_or_else(|| is_host(s), is_host)
+}
+
+fn is_domains(s: &str) -> bool {
+    let mut names = s.split(' ').filter(|n| !n.is_empty()).peekable();
+    names.peek().is_some() && names.all(is_domain)
+}
+
+fn domains_list(items: &[ast::Value]) -> Option<String> {
+    let names: Option<Vec<&str>> = items
+        .iter()
+        .map(|item| match &item.kind {
+            ValueKind::Str(s) if is_domain(s) => Some(s.as_str()),
+            _ => None,
+        })
+        .collect();
+    names.filter(|n| !n.is_empty()).map(|n| n.join(" "))
+}
+
+fn is_base64(s: &str) -> bool {
+    let body = s.trim_end_matches('=');
+    let padding = s.len() - body.len();
+    !s.is_empty()
+        && s.len() % 4 == 0
+        && padding <= 2
+        && body
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ParamType, check};
+    use crate::syntax::ast::ValueKind;
+
+    #[test]
+    fn literals_fit_their_types() {
+        assert_eq!(
+            check(&ParamType::Bool, &ValueKind::Bool(true)),
+            Ok("yes".into())
+        );
+        assert_eq!(
+            check(&ParamType::Port, &ValueKind::Int(4124)),
+            Ok("4124".into())
+        );
+        assert!(check(&ParamType::Port, &ValueKind::Int(0)).is_err());
+        assert!(check(&ParamType::Port, &ValueKind::Int(65536)).is_err());
+        assert!(check(&ParamType::Base64, &ValueKind::Str("aGVsbG8=".into())).is_ok());
+        assert!(check(&ParamType::Base64, &ValueKind::Str("aGVsbG8".into())).is_err());
+        assert!(check(&ParamType::Host, &ValueKind::Str("one.example.com".into())).is_ok());
+        assert!(check(&ParamType::Host, &ValueKind::Str("no spaces".into())).is_err());
+        assert!(check(&ParamType::Path, &ValueKind::Str("relative/x".into())).is_err());
+        assert_eq!(
+            check(
+                &ParamType::Domains,
+                &ValueKind::Str("*.example.com one".into())
+            ),
+            Ok("*.example.com one".into())
+        );
+    }
+
+    #[test]
+    fn quoted_numbers_get_a_concrete_fix() {
+        let mismatch = check(&ParamType::Port, &ValueKind::Str("4124".into()));
+        assert_eq!(
+            mismatch.map_err(|m| m.help),
+            Err("write 4124 without quotes".to_owned())
+        );
+    }
+}

@@ -1,0 +1,351 @@
+//! The command line: the only place that reads arguments, prints, or decides
+//! the exit code (0 ok, 1 invalid input or drift, 2 usage or I/O error).
+
+use std::io::{IsTerminal as _, Write as _};
+use std::process::ExitCode;
+
+use camino::{Utf8Path, Utf8PathBuf};
+use clap::{Parser, Subcommand, ValueEnum};
+use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource, Report};
+
+use crate::diagnostic::Diagnostic;
+use crate::reference::{Reference, STDLIBS};
+
+mod catalog;
+
+const EXAMPLES: &str = "\
+Examples:
+  onefront compile examples/reference.onefront -o out
+  onefront compile --check examples/reference.onefront -o out   # CI: fail on drift
+  onefront validate deploy/*.onefront
+  onefront params --format json
+  onefront explain MONITORD_PORT";
+
+/// Compiles `.onefront` files into an OpenNebula front-end deployed as
+/// containers: `docker-compose` files, env files and systemd units, checked
+/// against the whole deployment reference.
+#[derive(Debug, Parser)]
+#[command(name = "onefront", version, after_help = EXAMPLES)]
+struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    color: Color,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check files and write each deployment's files under DIR/NAME/.
+    Compile {
+        /// The `.onefront` files.
+        #[arg(required = true)]
+        files: Vec<Utf8PathBuf>,
+        /// The output directory.
+        #[arg(short, long, value_name = "DIR")]
+        out: Utf8PathBuf,
+        /// Write nothing; exit 1 when the files on disk differ from what
+        /// compile would write.
+        #[arg(long)]
+        check: bool,
+        /// Overwrite files that onefront did not generate.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check files against the reference and report every problem.
+    Validate {
+        /// The `.onefront` files.
+        #[arg(required = true)]
+        files: Vec<Utf8PathBuf>,
+    },
+    /// List every parameter, service, port, volume and deploy parameter of
+    /// the reference.
+    Params {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// The reference version.
+        #[arg(long, default_value = "5.13")]
+        reference: String,
+    },
+    /// Explain a parameter, deploy parameter, service, volume, port role,
+    /// layout or rule id.
+    Explain {
+        /// A name such as `MONITORD_PORT`, `oned`, `sunstone.http` or `P3`.
+        name: String,
+        /// The reference version.
+        #[arg(long, default_value = "5.13")]
+        reference: String,
+    },
+}
+
+/// Output formats of `params`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+const OK: u8 = 0;
+const INVALID: u8 = 1;
+const USAGE: u8 = 2;
+
+/// Runs the command line and returns the exit code.
+#[must_use]
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { USAGE } else { OK });
+        }
+    };
+    let printer = Printer::new(cli.color);
+    let code = match cli.command {
+        Command::Compile {
+            files,
+            out,
+            check,
+            force,
+        } => compile(&printer, &files, &out, check, force),
+        Command::Validate { files } => validate(&printer, &files),
+        Command::Params { format, reference } => with_reference(&printer, &reference, |r| {
+            catalog::params(r, format == Format::Json)
+        }),
+        Command::Explain { name, reference } => {
+            with_reference(&printer, &reference, |r| catalog::explain(r, &name))
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// Renders diagnostics for people.
+struct Printer {
+    handler: GraphicalReportHandler,
+}
+
+impl Printer {
+    fn new(color: Color) -> Self {
+        let colored = match color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        let theme = if colored {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        Printer {
+            handler: GraphicalReportHandler::new_themed(theme),
+        }
+    }
+
+    fn diagnostics(&self, file: &Utf8Path, text: &str, diagnostics: &[Diagnostic]) {
+        let mut stderr = std::io::stderr().lock();
+        for diagnostic in diagnostics {
+            let _ =
+                stderr.write_all(render(&self.handler, file.as_str(), text, diagnostic).as_bytes());
+        }
+    }
+
+    fn error(&self, error: &dyn miette::Diagnostic) {
+        let mut out = String::new();
+        let _ = self.handler.render_report(&mut out, error);
+        eprint!("{out}");
+    }
+}
+
+/// One diagnostic rendered against its file, as people read it.
+#[must_use]
+pub fn render(
+    handler: &GraphicalReportHandler,
+    name: &str,
+    text: &str,
+    diagnostic: &Diagnostic,
+) -> String {
+    let report =
+        Report::new(diagnostic.clone()).with_source_code(NamedSource::new(name, text.to_owned()));
+    let mut out = String::new();
+    let _ = handler.render_report(&mut out, report.as_ref());
+    out
+}
+
+/// A file read for checking.
+struct Input {
+    path: Utf8PathBuf,
+    text: String,
+}
+
+/// Reads a file; on failure, reports it and gives the exit code it earns.
+fn read(printer: &Printer, path: &Utf8Path) -> Result<Input, u8> {
+    let bytes = std::fs::read(path).map_err(|source| {
+        printer.error(&IoError {
+            path: path.to_owned(),
+            source,
+        });
+        USAGE
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        printer.diagnostics(path, "", &[Diagnostic::NotUtf8]);
+        INVALID
+    })?;
+    Ok(Input {
+        path: path.to_owned(),
+        text,
+    })
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot read `{path}`: {source}")]
+#[diagnostic(code(onefront::io))]
+struct IoError {
+    path: Utf8PathBuf,
+    #[source]
+    source: std::io::Error,
+}
+
+fn source_name(path: &Utf8Path) -> &str {
+    path.file_name().unwrap_or(path.as_str())
+}
+
+fn validate(printer: &Printer, files: &[Utf8PathBuf]) -> u8 {
+    let mut code = OK;
+    for path in files {
+        let input = match read(printer, path) {
+            Ok(input) => input,
+            Err(failed) => {
+                code = code.max(failed);
+                continue;
+            }
+        };
+        let checked = crate::check(source_name(&input.path), &input.text);
+        printer.diagnostics(&input.path, &input.text, &checked.diagnostics);
+        if checked.has_errors() {
+            code = code.max(INVALID);
+        }
+    }
+    code
+}
+
+fn compile(
+    printer: &Printer,
+    files: &[Utf8PathBuf],
+    out: &Utf8Path,
+    check: bool,
+    force: bool,
+) -> u8 {
+    let mut artifacts = Vec::new();
+    let mut code = OK;
+    for path in files {
+        let input = match read(printer, path) {
+            Ok(input) => input,
+            Err(failed) => {
+                code = code.max(failed);
+                continue;
+            }
+        };
+        match crate::compile(source_name(&input.path), &input.text) {
+            Ok((emitted, warnings)) => {
+                printer.diagnostics(&input.path, &input.text, &warnings);
+                artifacts.extend(emitted);
+            }
+            Err(diagnostics) => {
+                printer.diagnostics(&input.path, &input.text, &diagnostics);
+                code = code.max(INVALID);
+            }
+        }
+    }
+    if code != OK {
+        eprintln!("nothing written: fix the errors above first");
+        return code;
+    }
+    if let Some(clash) = first_clash(&artifacts) {
+        eprintln!("error: two deployments named `{clash}` would write the same files; rename one");
+        return INVALID;
+    }
+    if check {
+        return report_drift(out, &artifacts);
+    }
+    match crate::output::write(out, &artifacts, force) {
+        Ok(()) => {
+            let count = artifacts.len();
+            eprintln!("wrote {count} files under {out}");
+            OK
+        }
+        Err(error) => {
+            printer.error(&error);
+            USAGE
+        }
+    }
+}
+
+/// A deployment name two files both use.
+fn first_clash(artifacts: &[crate::emit::Artifact]) -> Option<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    artifacts
+        .iter()
+        .find(|a| !seen.insert(a.path.clone()))
+        .and_then(|a| a.path.components().next().map(|c| c.as_str().to_owned()))
+}
+
+fn report_drift(out: &Utf8Path, artifacts: &[crate::emit::Artifact]) -> u8 {
+    let drift = crate::output::drift(out, artifacts);
+    for file in &drift {
+        let what = if file.missing { "missing" } else { "differs" };
+        eprintln!("{what}: {}", file.path);
+    }
+    if drift.is_empty() {
+        eprintln!("up to date: {} files under {out}", artifacts.len());
+        OK
+    } else {
+        eprintln!(
+            "{} of {} files are not what `onefront compile` would write",
+            drift.len(),
+            artifacts.len()
+        );
+        INVALID
+    }
+}
+
+fn with_reference(
+    printer: &Printer,
+    version: &str,
+    body: impl FnOnce(&Reference) -> Result<String, String>,
+) -> u8 {
+    let loaded = Reference::load(version);
+    let reference = match loaded {
+        Some(Ok(reference)) => reference,
+        Some(Err(diagnostic)) => {
+            printer.error(&diagnostic);
+            return USAGE;
+        }
+        None => {
+            let known: Vec<&str> = STDLIBS.iter().map(|(v, _, _)| *v).collect();
+            eprintln!(
+                "error: no reference `{version}`; this onefront knows {}",
+                known.join(", ")
+            );
+            return USAGE;
+        }
+    };
+    match body(&reference) {
+        Ok(text) => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            OK
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            INVALID
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Every diagnostic onefront reports: data found by the stages, worded here
+//! and only here. Codes are the rule ids of the reference (`onefront::P1`)
+//! plus a few of the language's own (`onefront::syntax`).
+
+use miette::Diagnostic as MietteDiagnostic;
+use thiserror::Error;
+
+use crate::syntax::Span;
+
+/// One finding about a user's file, with the spans it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Error, MietteDiagnostic)]
+pub enum Diagnostic {
+    // -- syntax --------------------------------------------------------------
+    #[error("expected {expected}, found {found}")]
+    #[diagnostic(code(onefront::syntax))]
+    Syntax {
+        found: String,
+        expected: String,
+        #[label("not expected here")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("unterminated string")]
+    #[diagnostic(
+        code(onefront::syntax),
+        help("close the string with `\"` on the same line; write a line break as `\\n`")
+    )]
+    UnterminatedString {
+        #[label("this string has no closing quote")]
+        span: Span,
+    },
+
+    #[error("unknown escape `{escape}` in a string")]
+    #[diagnostic(
+        code(onefront::syntax),
+        help(
+            "the escapes are \\\" \\\\ \\n \\r \\t \\$ and \\u{{HEX}}; write a backslash as `\\\\`"
+        )
+    )]
+    BadEscape {
+        escape: String,
+        #[label("not an escape")]
+        span: Span,
+    },
+
+    #[error("number too large")]
+    #[diagnostic(code(onefront::syntax), help("numbers go up to 18446744073709551615"))]
+    IntegerTooLarge {
+        #[label("does not fit")]
+        span: Span,
+    },
+
+    #[error("`{text}` is not an IP address")]
+    #[diagnostic(
+        code(onefront::syntax),
+        help(
+            "write an IPv4 address with four numbers from 0 to 255, such as `192.168.1.1`, or an IPv6 address in brackets, such as `[::1]`"
+        )
+    )]
+    BadAddress {
+        text: String,
+        #[label("not an address")]
+        span: Span,
+    },
+
+    #[error("input is {size} bytes, more than the {limit} bytes onefront reads")]
+    #[diagnostic(
+        code(onefront::syntax),
+        help("a deployment file is a few kilobytes; is this the right file?")
+    )]
+    TooLarge { size: usize, limit: usize },
+
+    #[error("the file is not valid UTF-8")]
+    #[diagnostic(code(onefront::syntax), help("save the file as UTF-8"))]
+    NotUtf8,
+
+    // -- file level ----------------------------------------------------------
+    #[error("onefront knows no reference `{found}`")]
+    #[diagnostic(code(onefront::version))]
+    UnknownVersion {
+        found: String,
+        #[label("unknown version")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("this file declares no deployment")]
+    #[diagnostic(
+        code(onefront::empty),
+        help("add one: `deployment opennebula {{ layout all-in-one }}`")
+    )]
+    NoDeployment {
+        #[label("only a header")]
+        span: Span,
+    },
+
+    // -- names ---------------------------------------------------------------
+    #[error("unknown parameter `{name}`")]
+    #[diagnostic(code(onefront::P1))]
+    UnknownParameter {
+        name: String,
+        #[label("not a parameter of the reference")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("unknown {kind} `{name}`")]
+    #[diagnostic(code(onefront::name))]
+    UnknownName {
+        kind: &'static str,
+        name: String,
+        #[label("no such {kind}")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("{kind} `{name}` is given twice")]
+    #[diagnostic(code(onefront::duplicate), help("keep one of the two"))]
+    Duplicate {
+        kind: &'static str,
+        name: String,
+        #[label("given again here")]
+        span: Span,
+        #[label("first given here")]
+        first: Span,
+    },
+
+    #[error("`{name}` cannot name a {kind}")]
+    #[diagnostic(code(onefront::name))]
+    BadName {
+        kind: &'static str,
+        name: String,
+        #[label("not allowed")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{text}` is not an image reference")]
+    #[diagnostic(
+        code(onefront::image),
+        help(
+            "write `[registry/]name:tag` with letters, digits and `._-/:`, such as `\"opennebula:5.13\"`"
+        )
+    )]
+    BadImage {
+        text: String,
+        #[label("not `[registry/]name:tag`")]
+        span: Span,
+    },
+
+    // -- types (P2) ----------------------------------------------------------
+    #[error("`{name}` must be {expected}, found {found}")]
+    #[diagnostic(code(onefront::P2))]
+    WrongType {
+        name: String,
+        expected: String,
+        found: String,
+        #[label("{expected_short}")]
+        span: Span,
+        expected_short: String,
+        #[help]
+        help: String,
+    },
+
+    // -- layout and publishing ------------------------------------------------
+    #[error("{what}")]
+    #[diagnostic(code(onefront::layout))]
+    Layout {
+        what: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{role}` has no {side} port to publish")]
+    #[diagnostic(code(onefront::N1))]
+    NoSuchSide {
+        role: String,
+        side: &'static str,
+        #[label("only one container-side port")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{param}` is derived from `publish {role}` and cannot differ from it")]
+    #[diagnostic(code(onefront::D1))]
+    DerivedMismatch {
+        param: String,
+        role: String,
+        derived: String,
+        #[label("this says {written}")]
+        span: Span,
+        written: String,
+        #[label("published as {derived} here")]
+        published: Option<Span>,
+        #[help]
+        help: String,
+    },
+
+    #[error("internal error: {0}")]
+    #[diagnostic(
+        code(onefront::internal),
+        help("this is a bug in onefront; please report it with the input that caused it")
+    )]
+    Internal(String),
+}
+
+impl Diagnostic {
+    /// Where the diagnostic points first, for sorting (files without a span
+    /// sort first).
+    #[must_use]
+    pub fn position(&self) -> usize {
+        self.labels()
+            .and_then(|mut labels| labels.next())
+            .map_or(0, |label| label.offset())
+    }
+
+    /// Whether this diagnostic fails a run (errors do, warnings do not).
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        !matches!(
+            self.severity(),
+            Some(miette::Severity::Warning | miette::Severity::Advice)
+        )
+    }
+
+    /// The stable code, such as `onefront::P1`.
+    #[must_use]
+    pub fn code_text(&self) -> String {
+        self.code().map(|c| c.to_string()).unwrap_or_default()
+    }
+}
+
+/// "a, b or c" for lists of alternatives in messages.
+#[must_use]
+pub fn one_of(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    crate::syntax::join_or(&quoted)
+}

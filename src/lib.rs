@@ -1,0 +1,124 @@
+//! `onefront`: a compiler from `.onefront` files to an OpenNebula front-end
+//! deployed as containers.
+//!
+//! | stage    | module               | input -> output                                       |
+//! |----------|----------------------|-------------------------------------------------------|
+//! | parse    | [`syntax`]           | source text -> [`syntax::ast::File`], spans on every node |
+//! | load     | [`reference`]        | embedded stdlib -> typed [`reference::Reference`]      |
+//! | resolve  | [`check::resolve`]   | syntax tree + reference -> resolved deployments (P1, P2) |
+//! | model    | [`model`]            | resolved deployment -> [`model::Deployment`], all derived |
+//! | validate | [`check::validate`]  | model + where the user said it -> rule diagnostics    |
+//! | emit     | [`emit`]             | model -> [`emit::Artifact`]s                           |
+//! | write    | [`output`]           | artifacts -> files, all or nothing                    |
+//!
+//! The validator reads the model so that a rule checks what will really be
+//! deployed; the emitters never check anything and run only on a model that
+//! validated without errors.
+
+pub mod check;
+mod cli;
+pub mod diagnostic;
+pub mod emit;
+pub mod model;
+pub mod output;
+pub mod reference;
+pub mod syntax;
+
+pub use cli::run;
+
+use diagnostic::Diagnostic;
+use reference::Reference;
+
+/// What checking one file found: its deployments' models and every
+/// diagnostic, sorted by position.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub deployments: Vec<model::Deployment>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    /// Whether any diagnostic is an error.
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses, resolves, models and validates one file. `source_name` is the
+/// file's name as generated files should mention it.
+#[must_use]
+pub fn check(source_name: &str, text: &str) -> Checked {
+    let mut checked = Checked {
+        deployments: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    let file = match syntax::parse(text) {
+        Ok(file) => file,
+        Err(diagnostics) => {
+            checked.diagnostics = diagnostics;
+            return sorted(checked);
+        }
+    };
+    let reference = match load(&file.version) {
+        Ok(reference) => reference,
+        Err(diagnostic) => {
+            checked.diagnostics.push(diagnostic);
+            return checked;
+        }
+    };
+    if file.deployments.is_empty() && file.references.is_empty() {
+        checked.diagnostics.push(Diagnostic::NoDeployment {
+            span: file.version.span,
+        });
+    }
+    let (resolved, diagnostics) = check::resolve::resolve(&file, &reference);
+    checked.diagnostics = diagnostics;
+    if checked.has_errors() {
+        return sorted(checked);
+    }
+    for deployment in &resolved {
+        let model = model::lower(deployment, &reference, source_name);
+        checked
+            .diagnostics
+            .extend(check::validate::validate(deployment, &model, &reference));
+        checked.deployments.push(model);
+    }
+    sorted(checked)
+}
+
+/// Checks a file and, when it has no errors, emits every deployment's files.
+/// Warnings come back with the artifacts.
+pub fn compile(
+    source_name: &str,
+    text: &str,
+) -> Result<(Vec<emit::Artifact>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let checked = check(source_name, text);
+    if checked.has_errors() {
+        return Err(checked.diagnostics);
+    }
+    let artifacts = checked.deployments.iter().flat_map(emit::emit).collect();
+    Ok((artifacts, checked.diagnostics))
+}
+
+/// The reference a file's header names.
+fn load(version: &syntax::Ident) -> Result<Reference, Diagnostic> {
+    if let Some(loaded) = Reference::load(&version.text) {
+        return loaded;
+    }
+    let known = reference::versions();
+    let help = match check::suggest::closest(&version.text, known.iter().copied()) {
+        Some(near) => format!("did you mean `onefront {near}`?"),
+        None => format!("this onefront knows {}", diagnostic::one_of(&known)),
+    };
+    Err(Diagnostic::UnknownVersion {
+        found: version.text.clone(),
+        span: version.span,
+        help,
+    })
+}
+
+fn sorted(mut checked: Checked) -> Checked {
+    checked.diagnostics.sort_by_key(Diagnostic::position);
+    checked
+}

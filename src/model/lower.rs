@@ -1,0 +1,558 @@
+//! Resolved deployment + reference -> deployment model. Everything the
+//! reference implies is derived here, once: the containers of the layout,
+//! which parameters reach which container (P4), `OPENNEBULA_FRONTEND_SERVICE`
+//! (P5), the `*_HOST` parameters (P3), the advertised ports (D1), the
+//! container-side ports that follow TLS (D2), the shared volumes (C6).
+
+use indexmap::IndexMap;
+
+use super::{
+    Address, Container, Deployment, EnvEntry, EnvValue, MountEntry, MountSource, Origin,
+    PortMapping, PortNumber, Setting,
+};
+use crate::check::resolve::{ContainerSpec, Resolved, SettingValue};
+use crate::reference::{ALL_SERVICES, Internal, Layout, Reference, Role};
+use crate::syntax::ast::{PortSide, VolumeSource};
+
+/// The parameter that selects the TLS proxy, which decides the container side
+/// of the `plain`/`tls` roles (rule D2).
+const TLS_SWITCH: &str = "TLS_PROXY_ENABLED";
+/// The parameter that says what a container runs (rule P5).
+const SERVICE_PARAM: &str = "OPENNEBULA_FRONTEND_SERVICE";
+/// The parameter `maintenance yes` sets (rule R3).
+const MAINTENANCE_PARAM: &str = "MAINTENANCE_MODE";
+
+/// Builds the model of one resolved deployment.
+#[must_use]
+pub fn lower(resolved: &Resolved, reference: &Reference, source_name: &str) -> Deployment {
+    let layout = reference.layouts.get(&resolved.layout_name);
+    let mut deployment = Deployment {
+        name: resolved.name.text.clone(),
+        name_span: resolved.name.span,
+        source_name: source_name.to_owned(),
+        reference_version: reference.version.clone(),
+        layout: resolved.layout_name.clone(),
+        restart: resolved
+            .restart
+            .as_ref()
+            .map(|r| r.text.clone())
+            .or_else(|| layout.map(|l| l.restart.clone()))
+            .unwrap_or_else(|| "always".to_owned()),
+        deploy: IndexMap::new(),
+        containers: containers(resolved, reference, layout),
+        volumes: IndexMap::new(),
+        deploy_docs: reference
+            .deploys
+            .values()
+            .map(|d| (d.name.clone(), d.doc.clone()))
+            .collect(),
+        defaults: Vec::new(),
+    };
+    let single = deployment.containers.len() == 1;
+    for container in &mut deployment.containers {
+        if single {
+            container.container_name = Some(deployment.name.clone());
+        }
+    }
+    let running: Vec<(String, String)> = deployment
+        .containers
+        .iter()
+        .map(|c| (c.service.clone(), c.name.clone()))
+        .collect();
+    for container in &mut deployment.containers {
+        let spec = resolved
+            .containers
+            .iter()
+            .find(|s| s.name.text == container.name);
+        Environment {
+            resolved,
+            reference,
+            layout,
+            running: &running,
+        }
+        .fill(container, spec);
+    }
+    deployment.deploy = deploy_values(resolved, reference, &deployment.containers);
+    for container in &mut deployment.containers {
+        container.ports = ports(resolved, reference, container);
+        let spec = resolved
+            .containers
+            .iter()
+            .find(|s| s.name.text == container.name);
+        container.mounts.extend(user_mounts(resolved, spec));
+    }
+    deployment.volumes = named_volumes(resolved, reference, &deployment.containers);
+    deployment.defaults = reference
+        .params
+        .values()
+        .filter(|p| deployment.containers.iter().any(|c| p.read_by(&c.service)))
+        .filter_map(|p| Some((p.name.clone(), p.default.clone()?, p.doc.clone())))
+        .collect();
+    deployment
+}
+
+/// The containers of the layout, with their volumes and privileges.
+fn containers(
+    resolved: &Resolved,
+    reference: &Reference,
+    layout: Option<&Layout>,
+) -> Vec<Container> {
+    let skipped = |service: &str| {
+        resolved.without.contains_key(service) || resolved.externals.contains_key(service)
+    };
+    let mut containers = Vec::new();
+    match layout {
+        Some(layout) if layout.per_service => {
+            for service in reference.services.values() {
+                if let Some(name) = &service.container {
+                    if !skipped(&service.name) {
+                        containers.push(empty_container(name, &service.name, reference));
+                    }
+                }
+            }
+        }
+        Some(layout) if !layout.containers.is_empty() => {
+            for defined in &layout.containers {
+                let mut container = empty_container(&defined.name, &defined.runs, reference);
+                container.privileged |= defined.privileged;
+                container.caps.extend(defined.caps.iter().cloned());
+                container.mounts = defined
+                    .volumes
+                    .iter()
+                    .map(|(volume, path)| volume_mount(resolved, None, volume, path))
+                    .collect();
+                containers.push(container);
+            }
+            return containers;
+        }
+        _ => {
+            for spec in &resolved.containers {
+                let service = spec.runs.as_ref().map_or(ALL_SERVICES, |r| r.text.as_str());
+                containers.push(empty_container(&spec.name.text, service, reference));
+            }
+        }
+    }
+    for container in &mut containers {
+        let spec = resolved
+            .containers
+            .iter()
+            .find(|s| s.name.text == container.name);
+        container.mounts = canonical_mounts(resolved, reference, spec, &container.service);
+    }
+    containers
+}
+
+fn empty_container(name: &str, service: &str, reference: &Reference) -> Container {
+    let defined = reference.services.get(service);
+    Container {
+        name: name.to_owned(),
+        container_name: None,
+        service: service.to_owned(),
+        privileged: defined.is_some_and(|s| s.privileged),
+        caps: defined.map(|s| s.caps.clone()).unwrap_or_default(),
+        env: IndexMap::new(),
+        ports: Vec::new(),
+        mounts: Vec::new(),
+    }
+}
+
+/// The canonical volumes a container running `service` mounts (C6).
+fn canonical_mounts(
+    resolved: &Resolved,
+    reference: &Reference,
+    spec: Option<&ContainerSpec>,
+    service: &str,
+) -> Vec<MountEntry> {
+    reference
+        .volumes
+        .values()
+        .filter(|v| service == ALL_SERVICES || v.used_by.iter().any(|u| u == service))
+        .map(|v| volume_mount(resolved, spec, &v.name, v.path_in(service)))
+        .collect()
+}
+
+/// A mount of a layout volume, as a named volume or the user's bind mount.
+fn volume_mount(
+    resolved: &Resolved,
+    spec: Option<&ContainerSpec>,
+    volume: &str,
+    path: &str,
+) -> MountEntry {
+    let user = spec
+        .and_then(|s| s.volumes.get(volume))
+        .or_else(|| resolved.volumes.get(volume));
+    let (source, readonly, origin) = match user.map(|u| (&u.source, u.span)) {
+        Some((VolumeSource::Bind { host, readonly }, span)) => (
+            MountSource::Bind(host.node.clone()),
+            *readonly,
+            Origin::User(span),
+        ),
+        Some((VolumeSource::Named(_), span)) => (
+            MountSource::Volume(volume.to_owned()),
+            false,
+            Origin::User(span),
+        ),
+        None => (
+            MountSource::Volume(volume.to_owned()),
+            false,
+            Origin::Layout,
+        ),
+    };
+    MountEntry {
+        source,
+        target: path.to_owned(),
+        readonly,
+        origin,
+    }
+}
+
+fn user_mounts<'a>(
+    resolved: &'a Resolved,
+    spec: Option<&'a ContainerSpec>,
+) -> impl Iterator<Item = MountEntry> + 'a {
+    let container_mounts = spec.into_iter().flat_map(|s| s.mounts.iter());
+    resolved
+        .mounts
+        .iter()
+        .chain(container_mounts)
+        .map(|m| MountEntry {
+            source: MountSource::Bind(m.host.node.clone()),
+            target: m.target.node.clone(),
+            readonly: m.readonly,
+            origin: Origin::User(m.span),
+        })
+}
+
+/// Computes one container's environment.
+struct Environment<'a> {
+    resolved: &'a Resolved,
+    reference: &'a Reference,
+    layout: Option<&'a Layout>,
+    /// (service, container) of every container of the deployment.
+    running: &'a [(String, String)],
+}
+
+impl Environment<'_> {
+    fn fill(&self, container: &mut Container, spec: Option<&ContainerSpec>) {
+        let service = container.service.clone();
+        let mut env: IndexMap<String, EnvEntry> = IndexMap::new();
+        let mut put = |name: &str, value: EnvValue, origin: Origin| {
+            if let Some(param) = self
+                .reference
+                .params
+                .get(name)
+                .filter(|p| p.read_by(&service))
+            {
+                let secret = param.secret;
+                env.insert(
+                    name.to_owned(),
+                    EnvEntry {
+                        value,
+                        origin,
+                        secret,
+                    },
+                );
+            }
+        };
+        if let Some(param) = self.reference.params.get(SERVICE_PARAM) {
+            if param.default.as_deref() != Some(service.as_str()) {
+                put(
+                    SERVICE_PARAM,
+                    EnvValue::Text(service.clone()),
+                    Origin::Derived,
+                );
+            }
+        }
+        for (name, value, origin) in self.locators(&container.name) {
+            put(&name, value, origin);
+        }
+        for deploy in self.reference.deploys.values() {
+            if let Some((param, _)) = &deploy.sets {
+                put(
+                    param,
+                    EnvValue::Deploy(deploy.name.clone()),
+                    Origin::Derived,
+                );
+            }
+        }
+        for (name, value) in self.layout.map(|l| l.env.as_slice()).unwrap_or_default() {
+            put(name, EnvValue::Text(value.clone()), Origin::Layout);
+        }
+        if let Some(on) = &self.resolved.maintenance {
+            let value = if on.node { "yes" } else { "no" };
+            put(
+                MAINTENANCE_PARAM,
+                EnvValue::Text(value.to_owned()),
+                Origin::User(on.span),
+            );
+        }
+        let user = self
+            .resolved
+            .env
+            .iter()
+            .chain(spec.into_iter().flat_map(|s| s.env.iter()));
+        for setting in user {
+            if self.is_derived(&setting.name.text) {
+                continue;
+            }
+            let value = match &setting.value {
+                SettingValue::Text(text) => EnvValue::Text(text.clone()),
+                SettingValue::Secret(variable) => EnvValue::Secret(variable.clone()),
+            };
+            put(
+                &setting.name.text,
+                value,
+                Origin::User(setting.name.span.to(setting.value_span)),
+            );
+        }
+        env.sort_by(|a, _, b, _| self.order(a).cmp(&self.order(b)));
+        container.env = env;
+    }
+
+    /// Parameters set from a deploy parameter: the user's value does not win
+    /// (the validator reports a disagreement, rule D1).
+    fn is_derived(&self, name: &str) -> bool {
+        self.reference
+            .deploys
+            .values()
+            .any(|d| d.sets.as_ref().is_some_and(|(param, _)| param == name))
+    }
+
+    /// `*_HOST` values for a container: the container that runs the located
+    /// service, or the external server the user named.
+    fn locators(&self, container: &str) -> Vec<(String, EnvValue, Origin)> {
+        let mut found = Vec::new();
+        for param in self.reference.params.values() {
+            let Some(target) = &param.locates else {
+                continue;
+            };
+            if let Some(external) = self.resolved.externals.get(target) {
+                found.push((
+                    param.name.clone(),
+                    EnvValue::Text(external.node.clone()),
+                    Origin::User(external.span),
+                ));
+            } else if let Some((_, runner)) = self.running.iter().find(|(s, _)| s == target) {
+                if runner != container {
+                    found.push((
+                        param.name.clone(),
+                        EnvValue::Text(runner.clone()),
+                        Origin::Derived,
+                    ));
+                }
+            }
+        }
+        found
+    }
+
+    /// Environment entries come in the reference's order of parameters.
+    fn order(&self, name: &str) -> usize {
+        self.reference
+            .params
+            .get_index_of(name)
+            .unwrap_or(usize::MAX)
+    }
+}
+
+/// The deploy parameters: defaults, then what the user's statements set.
+fn deploy_values(
+    resolved: &Resolved,
+    reference: &Reference,
+    containers: &[Container],
+) -> IndexMap<String, Setting> {
+    let mut values: IndexMap<String, Setting> = reference
+        .deploys
+        .values()
+        .map(|d| {
+            let value = d.default.clone().unwrap_or_default();
+            (
+                d.name.clone(),
+                Setting {
+                    value,
+                    origin: Origin::Default,
+                },
+            )
+        })
+        .collect();
+    let mut set = |name: &str, value: String, origin: Origin| {
+        if let Some(slot) = values.get_mut(name) {
+            *slot = Setting { value, origin };
+        }
+    };
+    if let Some(image) = &resolved.image {
+        let origin = Origin::User(image.span);
+        set(
+            "DEPLOY_OPENNEBULA_REGISTRY",
+            image.node.registry.clone(),
+            origin,
+        );
+        set(
+            "DEPLOY_OPENNEBULA_IMAGE_NAME",
+            image.node.name.clone(),
+            origin,
+        );
+        set(
+            "DEPLOY_OPENNEBULA_IMAGE_TAG",
+            image.node.tag.clone(),
+            origin,
+        );
+    }
+    let bind_ssh = resolved.bind_ssh.as_ref().or(resolved.bind.as_ref());
+    for role in reference.roles.values() {
+        let address = if role.service == "sshd" {
+            bind_ssh
+        } else {
+            resolved.bind.as_ref()
+        };
+        if let Some(address) = address {
+            set(
+                &role.bind,
+                bracketed(address.node),
+                Origin::User(address.span),
+            );
+        }
+        let publish = resolved.publishes.get(&role.name);
+        if let Some(port) = publish.and_then(|p| p.port.as_ref()) {
+            set(
+                &role.external,
+                port.node.to_string(),
+                Origin::User(port.span),
+            );
+        }
+        if let Internal::Deploy(internal) = &role.internal {
+            let side = publish.and_then(|p| p.side.as_ref());
+            let (port, origin) = match side {
+                Some(side) => (side_port(role, side.node), Origin::User(side.span)),
+                None if !tls_enabled(role, containers) => (role.plain, Origin::Derived),
+                None => (None, Origin::Default),
+            };
+            if let Some(port) = port {
+                set(internal, port.to_string(), origin);
+            }
+        }
+    }
+    values
+}
+
+fn side_port(role: &Role, side: PortSide) -> Option<u16> {
+    match side {
+        PortSide::Tls => role.tls,
+        PortSide::Plain => role.plain,
+    }
+}
+
+/// Whether the TLS proxy is on in the container that runs a role's service.
+fn tls_enabled(role: &Role, containers: &[Container]) -> bool {
+    let host = containers
+        .iter()
+        .find(|c| c.service == role.service)
+        .or_else(|| containers.iter().find(|c| c.service == ALL_SERVICES));
+    !host
+        .and_then(|c| c.env.get(TLS_SWITCH))
+        .is_some_and(|e| e.value == EnvValue::Text("no".to_owned()))
+}
+
+/// IPv6 addresses go in brackets, as compose's port syntax wants them.
+fn bracketed(address: std::net::IpAddr) -> String {
+    match address {
+        std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+    }
+}
+
+/// The ports a container publishes: each role of a service it runs, unless
+/// turned off, or a TLS-only port whose TLS is off (N4).
+fn ports(resolved: &Resolved, reference: &Reference, container: &Container) -> Vec<PortMapping> {
+    let mut mappings = Vec::new();
+    for role in reference.roles.values() {
+        if container.service != role.service && container.service != ALL_SERVICES {
+            continue;
+        }
+        let publish = resolved.publishes.get(&role.name);
+        if publish.is_some_and(|p| p.port.is_none()) || !listening(reference, role, container) {
+            continue;
+        }
+        let address = publish.and_then(|p| p.address.as_ref()).map_or_else(
+            || Address::Deploy(role.bind.clone()),
+            |a| Address::Literal(a.node),
+        );
+        let published = PortNumber::Deploy(role.external.clone());
+        let target = match &role.internal {
+            Internal::Same => published.clone(),
+            Internal::Fixed(port) => PortNumber::Fixed(*port),
+            Internal::Deploy(name) => PortNumber::Deploy(name.clone()),
+        };
+        let origin = publish.map_or(Origin::Layout, |p| Origin::User(p.span));
+        for protocol in &role.protocols {
+            mappings.push(PortMapping {
+                role: role.name.clone(),
+                address: address.clone(),
+                published: published.clone(),
+                target: target.clone(),
+                protocol: protocol.clone(),
+                origin,
+            });
+        }
+    }
+    mappings
+}
+
+/// Whether a fixed container-side port of a role has something listening:
+/// a port that exists only under a switch (443 with HTTPS) is skipped when
+/// the switch is off.
+fn listening(reference: &Reference, role: &Role, container: &Container) -> bool {
+    let Internal::Fixed(port) = role.internal else {
+        return true;
+    };
+    reference
+        .listens
+        .iter()
+        .filter(|l| l.port == port && l.service == role.service)
+        .all(|l| {
+            l.when.as_ref().is_none_or(|switch| {
+                container
+                    .env
+                    .get(switch)
+                    .is_none_or(|e| e.value != EnvValue::Text("no".to_owned()))
+                    && reference.params.get(switch).is_some_and(|p| {
+                        p.default.as_deref() == Some("yes") || container.env.contains_key(switch)
+                    })
+            })
+        })
+}
+
+/// The named volumes the containers mount, with the user's explicit names.
+fn named_volumes(
+    resolved: &Resolved,
+    reference: &Reference,
+    containers: &[Container],
+) -> IndexMap<String, Option<String>> {
+    let mut used: Vec<&str> = containers
+        .iter()
+        .flat_map(|c| c.mounts.iter())
+        .filter_map(|m| match &m.source {
+            MountSource::Volume(name) => Some(name.as_str()),
+            MountSource::Bind(_) => None,
+        })
+        .collect();
+    used.sort_by_key(|name| {
+        (
+            reference.volumes.get_index_of(*name).unwrap_or(usize::MAX),
+            *name,
+        )
+    });
+    used.dedup();
+    used.into_iter()
+        .map(|name| {
+            let explicit = resolved
+                .volumes
+                .get(name)
+                .or_else(|| resolved.containers.iter().find_map(|c| c.volumes.get(name)))
+                .and_then(|v| match &v.source {
+                    VolumeSource::Named(Some(explicit)) => Some(explicit.node.clone()),
+                    _ => None,
+                });
+            (name.to_owned(), explicit)
+        })
+        .collect()
+}

