@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
-use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource, Report};
+use miette::{GraphicalReportHandler, GraphicalTheme};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, render};
 use crate::reference::{Reference, STDLIBS};
 
 mod catalog;
@@ -163,21 +163,6 @@ impl Printer {
         let _ = self.handler.render_report(&mut out, error);
         eprint!("{out}");
     }
-}
-
-/// One diagnostic rendered against its file, as people read it.
-#[must_use]
-pub fn render(
-    handler: &GraphicalReportHandler,
-    name: &str,
-    text: &str,
-    diagnostic: &Diagnostic,
-) -> String {
-    let report =
-        Report::new(diagnostic.clone()).with_source_code(NamedSource::new(name, text.to_owned()));
-    let mut out = String::new();
-    let _ = handler.render_report(&mut out, report.as_ref());
-    out
 }
 
 /// A file read for checking.

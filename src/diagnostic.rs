@@ -2,7 +2,9 @@
 //! and only here. Codes are the rule ids of the reference (`onefront::P1`)
 //! plus a few of the language's own (`onefront::syntax`).
 
-use miette::Diagnostic as MietteDiagnostic;
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, Report,
+};
 use thiserror::Error;
 
 use crate::syntax::Span;
@@ -32,12 +34,21 @@ pub enum Diagnostic {
         span: Span,
     },
 
+    #[error("`{escape}` is not a Unicode character")]
+    #[diagnostic(
+        code(onefront::syntax),
+        help("`\\u{{HEX}}` takes a Unicode scalar value: 0 to D7FF or E000 to 10FFFF")
+    )]
+    BadCodePoint {
+        escape: String,
+        #[label("no such character")]
+        span: Span,
+    },
+
     #[error("unknown escape `{escape}` in a string")]
     #[diagnostic(
         code(onefront::syntax),
-        help(
-            "the escapes are \\\" \\\\ \\n \\r \\t \\$ and \\u{{HEX}}; write a backslash as `\\\\`"
-        )
+        help("the escapes are `\\\"`, `\\\\`, `\\n`, `\\r`, `\\t`, `\\$` and `\\u{{HEX}}`")
     )]
     BadEscape {
         escape: String,
@@ -155,7 +166,7 @@ pub enum Diagnostic {
     },
 
     // -- types (P2) ----------------------------------------------------------
-    #[error("`{name}` must be {expected}, found {found}")]
+    #[error("`{name}` must be {expected}, not {found}")]
     #[diagnostic(code(onefront::P2))]
     WrongType {
         name: String,
@@ -206,6 +217,16 @@ pub enum Diagnostic {
         help: String,
     },
 
+    #[error("{what} is not supported yet")]
+    #[diagnostic(code(onefront::unsupported))]
+    Unsupported {
+        what: String,
+        #[label("not supported")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
     #[error("internal error: {0}")]
     #[diagnostic(
         code(onefront::internal),
@@ -245,4 +266,26 @@ impl Diagnostic {
 pub fn one_of(items: &[&str]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
     crate::syntax::join_or(&quoted)
+}
+
+/// One diagnostic rendered against its file, as people read it.
+#[must_use]
+pub fn render(
+    handler: &GraphicalReportHandler,
+    name: &str,
+    text: &str,
+    diagnostic: &Diagnostic,
+) -> String {
+    let report =
+        Report::new(diagnostic.clone()).with_source_code(NamedSource::new(name, text.to_owned()));
+    let mut out = String::new();
+    let _ = handler.render_report(&mut out, report.as_ref());
+    out
+}
+
+/// The renderer of snapshots and of terminals without colour: unicode,
+/// no colour, 80 columns.
+#[must_use]
+pub fn plain_handler() -> GraphicalReportHandler {
+    GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(80)
 }

@@ -67,13 +67,22 @@ pub fn check(source_name: &str, text: &str) -> Checked {
             return checked;
         }
     };
-    if file.deployments.is_empty() && file.references.is_empty() {
+    if file.deployments.is_empty() {
         checked.diagnostics.push(Diagnostic::NoDeployment {
             span: file.version.span,
         });
     }
+    for extension in &file.references {
+        checked.diagnostics.push(Diagnostic::Unsupported {
+            what: "a `reference` block in a deployment file".to_owned(),
+            span: extension.name.span,
+            help:
+                "the reference comes with onefront (`onefront params` lists it); remove this block"
+                    .to_owned(),
+        });
+    }
     let (resolved, diagnostics) = check::resolve::resolve(&file, &reference);
-    checked.diagnostics = diagnostics;
+    checked.diagnostics.extend(diagnostics);
     if checked.has_errors() {
         return sorted(checked);
     }

@@ -258,6 +258,15 @@ impl Reference {
         build(reference).map_err(|what| Diagnostic::Internal(format!("{path}: {what}")))
     }
 
+    /// The container of a stdlib layout that runs every service.
+    #[must_use]
+    pub fn all_in_one_container(&self) -> Option<&LayoutContainer> {
+        self.layouts
+            .values()
+            .flat_map(|l| l.containers.iter())
+            .find(|c| c.runs == ALL_SERVICES)
+    }
+
     /// The reference container name of a service, if it has one.
     #[must_use]
     pub fn container_of(&self, service: &str) -> Option<&str> {

@@ -116,6 +116,15 @@ struct Resolver<'r> {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// A name the environment can hold: letters, digits and `_`, not first a digit.
+fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// Compose project, service and volume names: lower case, digits, `_` and `-`.
 fn is_plain_name(name: &str) -> bool {
     let mut chars = name.chars();
@@ -177,7 +186,7 @@ impl Resolver<'_> {
     fn unknown(&mut self, kind: &'static str, ident: &Ident, known: &[&str]) {
         let help = match closest(&ident.text, known.iter().copied()) {
             Some(near) => format!("did you mean `{near}`?"),
-            None => format!("the {kind}s are {}", one_of(known)),
+            None => format!("choose one of {}", one_of(known)),
         };
         self.report(Diagnostic::UnknownName {
             kind,
@@ -215,7 +224,50 @@ impl Resolver<'_> {
         for stmt in &deployment.stmts {
             self.stmt(stmt, &mut resolved, &mut singles, &mut env_seen);
         }
+        self.layout_fits(&resolved);
         resolved
+    }
+
+    /// Statements that only make sense with several containers, or a custom
+    /// layout that lists none.
+    fn layout_fits(&mut self, resolved: &Resolved) {
+        let Some(layout) = self.reference.layouts.get(&resolved.layout_name) else {
+            return;
+        };
+        let single = layout.containers.len() == 1;
+        let custom = !layout.per_service && layout.containers.is_empty();
+        let at = resolved
+            .layout
+            .as_ref()
+            .map_or(resolved.name.span, |l| l.span);
+        if custom && resolved.containers.is_empty() {
+            self.report(Diagnostic::Layout {
+                what: "`layout custom` lists no container".to_owned(),
+                span: at,
+                label: "no `container NAME runs SERVICE` follows".to_owned(),
+                help: "add a block per container, such as `container one runs all { }`, or use `layout all-in-one`".to_owned(),
+            });
+        }
+        if !single {
+            return;
+        }
+        let misplaced = resolved
+            .without
+            .values()
+            .map(|span| (*span, "without"))
+            .chain(resolved.externals.values().map(|e| (e.span, "external")));
+        for (span, what) in misplaced.collect::<Vec<_>>() {
+            self.report(Diagnostic::Layout {
+                what: format!("`{what}` needs services in containers of their own"),
+                span,
+                label: format!(
+                    "the `{}` layout runs every service in one container",
+                    resolved.layout_name
+                ),
+                help: "write `layout reference` (or `layout custom`) to run services apart"
+                    .to_owned(),
+            });
+        }
     }
 
     /// The layout in effect; reports an unknown one.
@@ -311,20 +363,21 @@ impl Resolver<'_> {
             && text
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':'));
-        let (path, tag) = text
+        let split = text
             .rsplit_once(':')
-            .filter(|(_, tag)| !tag.contains('/'))?;
-        let (registry, name) = match path.rsplit_once('/') {
-            Some((registry, name)) => (format!("{registry}/"), name),
-            None => (String::new(), path),
-        };
-        if !valid || name.is_empty() || tag.is_empty() {
+            .filter(|(_, tag)| !tag.contains('/') && !tag.is_empty())
+            .map(|(path, tag)| match path.rsplit_once('/') {
+                Some((registry, name)) => (format!("{registry}/"), name, tag),
+                None => (String::new(), path, tag),
+            });
+        let Some((registry, name, tag)) = split.filter(|(_, name, _)| valid && !name.is_empty())
+        else {
             self.report(Diagnostic::BadImage {
                 text: text.clone(),
                 span: image.span,
             });
             return None;
-        }
+        };
         Some(Spanned {
             node: Image {
                 registry,
@@ -360,19 +413,22 @@ impl Resolver<'_> {
         };
         let value = match &assignment.value.kind {
             ValueKind::Secret(variable) => {
-                SettingValue::Secret(variable.clone().unwrap_or_else(|| name.text.clone()))
+                let variable = variable.clone().unwrap_or_else(|| name.text.clone());
+                if !is_variable_name(&variable) {
+                    self.report(Diagnostic::BadName {
+                        kind: "environment variable",
+                        name: variable,
+                        span: assignment.value.span,
+                        help: "a secret is read from an environment variable: letters, digits and `_`, not starting with a digit, such as `secret(\"DB_PASSWORD\")`".to_owned(),
+                    });
+                    return None;
+                }
+                SettingValue::Secret(variable)
             }
             kind => match types::check(&param.ty, kind) {
                 Ok(text) => SettingValue::Text(text),
                 Err(mismatch) => {
-                    self.report(Diagnostic::WrongType {
-                        name: name.text.clone(),
-                        found: kind.describe().to_owned(),
-                        expected_short: format!("expected {}", mismatch.expected),
-                        expected: mismatch.expected,
-                        span: assignment.value.span,
-                        help: mismatch.help,
-                    });
+                    self.wrong_type(&name.text, &assignment.value, mismatch);
                     return None;
                 }
             },
@@ -382,6 +438,17 @@ impl Resolver<'_> {
             value,
             value_span: assignment.value.span,
         })
+    }
+
+    fn wrong_type(&mut self, name: &str, value: &ast::Value, mismatch: types::Mismatch) {
+        self.report(Diagnostic::WrongType {
+            name: name.to_owned(),
+            found: types::found(&value.kind),
+            expected_short: format!("expected {}", mismatch.short),
+            expected: mismatch.expected,
+            span: value.span,
+            help: mismatch.help,
+        });
     }
 
     fn unknown_parameter(&mut self, name: &Ident) {
@@ -408,7 +475,7 @@ impl Resolver<'_> {
             return;
         };
         if let Some(first) = publishes.get(&publish.role.text) {
-            let first = first.span;
+            let first = first.role.span;
             self.report(Diagnostic::Duplicate {
                 kind: "publish",
                 name: publish.role.text.clone(),
@@ -486,6 +553,15 @@ impl Resolver<'_> {
         volumes: &mut IndexMap<String, Volume>,
     ) {
         if !known.contains(&volume.name.text) {
+            if let Some(same_place) = self.volume_at_same_path(&volume.name.text, known) {
+                self.report(Diagnostic::UnknownName {
+                    kind: "volume",
+                    name: volume.name.text.clone(),
+                    span: volume.name.span,
+                    help: format!("in this layout the volume at that path is `{same_place}`"),
+                });
+                return;
+            }
             let known: Vec<&str> = known.iter().map(String::as_str).collect();
             self.unknown("volume", &volume.name, &known);
             return;
@@ -515,6 +591,19 @@ impl Resolver<'_> {
                 span: volume.span,
             },
         );
+    }
+
+    /// For a canonical volume that a layout names otherwise (the all-in-one
+    /// `opennebula_db` for `opennebula_mysql`): the layout's name for the
+    /// volume at the same path.
+    fn volume_at_same_path(&self, name: &str, known: &[String]) -> Option<String> {
+        let path = &self.reference.volumes.get(name)?.path;
+        self.reference
+            .layouts
+            .values()
+            .flat_map(|l| l.containers.iter().flat_map(|c| c.volumes.iter()))
+            .find(|(other, at)| at == path && known.contains(other))
+            .map(|(other, _)| other.clone())
     }
 
     /// A service that can be left out or run in a container of its own.
@@ -557,14 +646,7 @@ impl Resolver<'_> {
         let text = match types::check(&locator.ty, &host.kind) {
             Ok(text) => text,
             Err(mismatch) => {
-                self.report(Diagnostic::WrongType {
-                    name: format!("external {service}"),
-                    found: host.kind.describe().to_owned(),
-                    expected_short: format!("expected {}", mismatch.expected),
-                    expected: mismatch.expected,
-                    span: host.span,
-                    help: mismatch.help,
-                });
+                self.wrong_type(&format!("external {service}"), host, mismatch);
                 return;
             }
         };
@@ -612,7 +694,13 @@ impl Resolver<'_> {
             mounts: Vec::new(),
             span: block.span,
         };
-        let known = if custom {
+        let runs_all = block.runs.as_ref().is_some_and(|r| r.text == ALL_SERVICES);
+        let known = if custom && runs_all {
+            self.reference
+                .all_in_one_container()
+                .map(|c| c.volumes.iter().map(|(name, _)| name.clone()).collect())
+                .unwrap_or_default()
+        } else if custom {
             self.reference.volumes.keys().cloned().collect()
         } else {
             self.layout_volumes(&resolved.layout_name)

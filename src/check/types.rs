@@ -22,6 +22,8 @@ pub enum ParamType {
 pub struct Mismatch {
     /// "a port number from 1 to 65535"
     pub expected: String,
+    /// The same, short enough for a label.
+    pub short: String,
     /// The fix, concretely.
     pub help: String,
 }
@@ -60,6 +62,33 @@ impl ParamType {
         }
     }
 
+    /// What a value of this type is, in a few words.
+    #[must_use]
+    pub fn describe_short(&self) -> String {
+        match self {
+            ParamType::Enum(_) => "one of the values above".into(),
+            other => other.describe(),
+        }
+    }
+
+    /// A value of this type, as written in a file.
+    #[must_use]
+    pub fn example(&self) -> String {
+        match self {
+            ParamType::Bool => "`yes`".into(),
+            ParamType::Port => "`4124`".into(),
+            ParamType::Uint => "`365`".into(),
+            ParamType::Host => "`\"one.example.com\"` or `192.168.1.1`".into(),
+            ParamType::Path => "`/srv/one/file`".into(),
+            ParamType::Base64 => "`\"aGVsbG8=\"`".into(),
+            ParamType::Str => "`\"text\"`".into(),
+            ParamType::Domains => "`\"one.example.com *.example.com\"`".into(),
+            ParamType::Enum(members) => members
+                .first()
+                .map_or_else(String::new, |m| format!("`{m}`")),
+        }
+    }
+
     /// What a value of this type is, in words.
     #[must_use]
     pub fn describe(&self) -> String {
@@ -85,18 +114,24 @@ impl ParamType {
 pub fn check(ty: &ParamType, value: &ValueKind) -> Result<String, Mismatch> {
     let fail = |help: String| Mismatch {
         expected: ty.describe(),
+        short: ty.describe_short(),
         help,
     };
     match (ty, value) {
         (ParamType::Bool, ValueKind::Bool(b)) => Ok(yes_no(*b).into()),
-        (ParamType::Bool, ValueKind::Str(s) | ValueKind::Word(s)) => Err(fail(match s.to_lowercase().as_str() {
-            "yes" | "true" | "1" | "on" => "write `yes` without quotes".into(),
-            "no" | "false" | "0" | "off" => "write `no` without quotes".into(),
-            _ => "write `yes` or `no`".into(),
-        })),
+        // The image takes yes/no, true/false and 1/0 in any case: as written.
+        (ParamType::Bool, ValueKind::Word(w)) if is_bool_word(w) => Ok(w.clone()),
+        (ParamType::Bool, ValueKind::Str(s)) if is_bool_word(s) || s == "0" || s == "1" => {
+            Err(fail(format!("write `{s}` without quotes")))
+        }
+        (ParamType::Bool, ValueKind::Str(_) | ValueKind::Word(_)) => {
+            Err(fail("write `yes` or `no`".into()))
+        }
         (ParamType::Port, ValueKind::Int(n)) if (1..=65535).contains(n) => Ok(n.to_string()),
         (ParamType::Port, ValueKind::Int(_)) => Err(fail("ports go from 1 to 65535".into())),
-        (ParamType::Uint, ValueKind::Int(n)) => Ok(n.to_string()),
+        (ParamType::Uint, ValueKind::Int(n)) | (ParamType::Bool, ValueKind::Int(n @ (0 | 1))) => {
+            Ok(n.to_string())
+        }
         (ParamType::Port | ParamType::Uint, ValueKind::Str(s)) if s.parse::<u64>().is_ok() => {
             Err(fail(format!("write {s} without quotes")))
         }
@@ -137,7 +172,7 @@ pub fn check(ty: &ParamType, value: &ValueKind) -> Result<String, Mismatch> {
             crate::check::suggest::closest(w, members.iter().map(String::as_str))
                 .map_or_else(|| format!("`{w}` is not one of them"), |m| format!("did you mean `{m}`?")),
         )),
-        (_, other) => Err(fail(format!("this is {}", other.describe()))),
+        (_, _) => Err(fail(format!("write it as {}", ty.example()))),
     }
 }
 
@@ -156,6 +191,28 @@ pub fn render_literal(value: &ValueKind) -> Option<String> {
         ValueKind::Str(s) | ValueKind::Path(s) | ValueKind::Word(s) => s.clone(),
         ValueKind::List(_) | ValueKind::Secret(_) => return None,
     })
+}
+
+/// How a literal is described in "found ..." of a message.
+#[must_use]
+pub fn found(value: &ValueKind) -> String {
+    match value {
+        ValueKind::Str(s) => {
+            let shown: String = s.chars().take(40).collect();
+            let more = if s.chars().count() > 40 { "..." } else { "" };
+            format!("\"{}{more}\"", shown.escape_debug())
+        }
+        ValueKind::Int(n) => n.to_string(),
+        ValueKind::Word(w) => format!("`{w}`"),
+        other => other.describe().to_owned(),
+    }
+}
+
+fn is_bool_word(word: &str) -> bool {
+    matches!(
+        word.to_ascii_lowercase().as_str(),
+        "yes" | "no" | "true" | "false"
+    )
 }
 
 fn yes_no(b: bool) -> &'static str {

@@ -46,12 +46,13 @@ pub fn custom_env(deployment: &Deployment) -> String {
         deployment,
         "Parameters set in the source; docker-compose.yml passes each only to the containers named (for reading, not loaded).",
     );
-    let mut settings: IndexMap<(&str, String), Vec<&str>> = IndexMap::new();
+    // Keyed by where the source says it, so the file follows the source.
+    let mut settings: IndexMap<(usize, String), Vec<&str>> = IndexMap::new();
     for container in &deployment.containers {
         for (name, entry) in &container.env {
-            if !matches!(entry.origin, Origin::User(_)) {
+            let Origin::User(span) = entry.origin else {
                 continue;
-            }
+            };
             let line = match &entry.value {
                 EnvValue::Text(text) => format!("{name}={}", quote(text)),
                 EnvValue::Secret(variable) => {
@@ -60,13 +61,14 @@ pub fn custom_env(deployment: &Deployment) -> String {
                 EnvValue::Deploy(parameter) => format!("# {name}: follows {parameter} in .env"),
             };
             settings
-                .entry((name.as_str(), line))
+                .entry((span.start, line))
                 .or_default()
                 .push(&container.name);
         }
     }
+    settings.sort_keys();
     for ((_, line), containers) in settings {
-        let _ = writeln!(out, "\n# in {}\n{line}", containers.join(", "));
+        let _ = writeln!(out, "\n# passed to {}\n{line}", containers.join(", "));
     }
     out
 }

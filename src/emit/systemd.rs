@@ -21,7 +21,10 @@ pub fn unit_name(deployment: &Deployment) -> String {
 #[must_use]
 pub fn emit(deployment: &Deployment) -> String {
     let dir = install_dir(deployment);
-    let compose = format!("/usr/bin/docker compose --project-directory {dir}");
+    // A bare command name: systemd looks it up in its own search path, which
+    // finds Docker's packages (/usr/bin) as well as static installs
+    // (/usr/local/bin).
+    let compose = format!("docker compose --project-directory {dir}");
     let secrets = if secret_variables(deployment).is_empty() {
         String::new()
     } else {

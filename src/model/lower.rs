@@ -156,17 +156,29 @@ fn empty_container(name: &str, service: &str, reference: &Reference) -> Containe
     }
 }
 
-/// The canonical volumes a container running `service` mounts (C6).
+/// The canonical volumes a container running `service` mounts (C6); a
+/// container running every service mounts what the stdlib's single
+/// container does.
 fn canonical_mounts(
     resolved: &Resolved,
     reference: &Reference,
     spec: Option<&ContainerSpec>,
     service: &str,
 ) -> Vec<MountEntry> {
+    if let Some(single) = reference
+        .all_in_one_container()
+        .filter(|_| service == ALL_SERVICES)
+    {
+        return single
+            .volumes
+            .iter()
+            .map(|(volume, path)| volume_mount(resolved, spec, volume, path))
+            .collect();
+    }
     reference
         .volumes
         .values()
-        .filter(|v| service == ALL_SERVICES || v.used_by.iter().any(|u| u == service))
+        .filter(|v| v.used_by.iter().any(|u| u == service))
         .map(|v| volume_mount(resolved, spec, &v.name, v.path_in(service)))
         .collect()
 }
@@ -276,7 +288,9 @@ impl Environment<'_> {
             }
         }
         for (name, value) in self.layout.map(|l| l.env.as_slice()).unwrap_or_default() {
-            put(name, EnvValue::Text(value.clone()), Origin::Layout);
+            if self.all_readers_run(name) {
+                put(name, EnvValue::Text(value.clone()), Origin::Layout);
+            }
         }
         if let Some(on) = &self.resolved.maintenance {
             let value = if on.node { "yes" } else { "no" };
@@ -307,6 +321,24 @@ impl Environment<'_> {
         }
         env.sort_by(|a, _, b, _| self.order(a).cmp(&self.order(b)));
         container.env = env;
+    }
+
+    /// Whether every service that reads a parameter runs in the deployment:
+    /// a layout's setting that couples two services (`DIND_TCP_ENABLED`
+    /// between docker and oned) has no business when one is left out.
+    fn all_readers_run(&self, name: &str) -> bool {
+        let runs = |service: &str| {
+            self.running
+                .iter()
+                .any(|(s, _)| s == service || s == ALL_SERVICES)
+        };
+        match self.reference.params.get(name).map(|p| &p.reads) {
+            Some(crate::reference::Services::Some(readers)) => readers
+                .iter()
+                .filter(|s| *s != ALL_SERVICES)
+                .all(|s| runs(s)),
+            _ => true,
+        }
     }
 
     /// Parameters set from a deploy parameter: the user's value does not win
@@ -527,21 +559,16 @@ fn named_volumes(
     reference: &Reference,
     containers: &[Container],
 ) -> IndexMap<String, Option<String>> {
-    let mut used: Vec<&str> = containers
-        .iter()
-        .flat_map(|c| c.mounts.iter())
-        .filter_map(|m| match &m.source {
-            MountSource::Volume(name) => Some(name.as_str()),
-            MountSource::Bind(_) => None,
-        })
-        .collect();
-    used.sort_by_key(|name| {
-        (
-            reference.volumes.get_index_of(*name).unwrap_or(usize::MAX),
-            *name,
-        )
-    });
-    used.dedup();
+    let mut used: Vec<&str> = Vec::new();
+    for mount in containers.iter().flat_map(|c| c.mounts.iter()) {
+        if let MountSource::Volume(name) = &mount.source {
+            if !used.contains(&name.as_str()) {
+                used.push(name);
+            }
+        }
+    }
+    // The reference's order first; the layout's own volumes after, as first used.
+    used.sort_by_key(|name| reference.volumes.get_index_of(*name).unwrap_or(usize::MAX));
     used.into_iter()
         .map(|name| {
             let explicit = resolved

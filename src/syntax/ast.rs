@@ -214,6 +214,7 @@ impl ValueKind {
 /// `reference NAME VERSION { ... }`: the facts a deployment is checked against.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
+    pub span: Span,
     pub name: Ident,
     pub version: Ident,
     pub docs: Vec<Spanned<String>>,

@@ -2,7 +2,7 @@
 //! furthest position; rule names must never reach a user, so each one that can
 //! show up has a phrase here (a unit test checks every rule of the grammar).
 
-use pest::error::{Error, InputLocation};
+use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::ast::Span;
 use super::parse::Rule;
@@ -17,6 +17,9 @@ pub(crate) fn is_keyword(rule: Rule) -> bool {
 /// What a grammar rule is, in a user's words; `None` for rules that are never
 /// reported on their own.
 pub(crate) fn describe(rule_name: &str) -> Option<String> {
+    if rule_name == "kw_onefront" {
+        return Some("the header `onefront 5.13`".to_owned());
+    }
     if let Some(keyword) = rule_name.strip_prefix("kw_") {
         return Some(format!("`{}`", keyword.replace('_', "-")));
     }
@@ -31,7 +34,7 @@ pub(crate) fn describe(rule_name: &str) -> Option<String> {
         "string" => "a string in double quotes",
         "content" | "plain_chars" | "escape" => "the rest of the string",
         "integer" => "a number",
-        "host_port" => "a port number or `address:port`",
+        "host_port" => "a port number (or `address:port`)",
         "port_side" => "`tls` or `plain`",
         "port_proto" => "a port and protocol such as `4124/udp`",
         "protocol" => "`tcp` or `udp`",
@@ -47,12 +50,20 @@ pub(crate) fn describe(rule_name: &str) -> Option<String> {
         "severity" => "`error` or `warning`",
         "type_expr" => "a type",
         "applies_every" => "`every`",
-        "deployment" => "`deployment`",
-        "reference" => "`reference`",
-        "file" => "a file",
         _ => return describe_statement(rule_name).map(str::to_owned),
     };
     Some(words.to_owned())
+}
+
+/// Rules that only group others: pest names them when several of their
+/// parts fail at once, and the parts are named already.
+const GROUPS: &[&str] = &["file", "deployment", "reference", "value", "address"];
+
+/// Whether a rule is a statement, named by its opening keyword.
+fn is_statement(rule_name: &str) -> bool {
+    ["_stmt", "_def", "_block", "_container", "_volume"]
+        .iter()
+        .any(|suffix| rule_name.ends_with(suffix))
 }
 
 /// Statements are reported by the keyword that opens them.
@@ -102,40 +113,127 @@ fn describe_statement(rule_name: &str) -> Option<&'static str> {
     })
 }
 
-/// Turns a pest error into one syntax diagnostic in words.
+/// Turns a pest error into one syntax diagnostic in words. With pest's
+/// error detail on (see `parse.rs`), the position is the furthest one any
+/// rule or literal reached, and the expected set names the literals too.
 pub(crate) fn syntax_error(source: &str, error: &Error<Rule>) -> Diagnostic {
-    let at = match error.location {
+    let location = match error.location {
         InputLocation::Pos(pos) | InputLocation::Span((pos, _)) => pos,
     };
-    let mut expected: Vec<String> = Vec::new();
-    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
-        for rule in positives {
-            if let Some(words) = describe(&format!("{rule:?}")) {
-                if !expected.contains(&words) {
-                    expected.push(words);
-                }
-            }
+    let attempts = error.parse_attempts();
+    let furthest = attempts.as_ref().map_or(location, |a| a.max_position);
+    // Stopped inside a word (`enviroment` after `env`): the word is reported
+    // whole, with what could start there.
+    let at = word_start(source, furthest);
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut tokens: Vec<String> = Vec::new();
+    if let Some(attempts) = attempts.filter(|_| at == furthest) {
+        rules.extend(
+            attempts
+                .call_stacks()
+                .iter()
+                .filter_map(|s| s.deepest.get_rule().copied()),
+        );
+        tokens.extend(attempts.expected_tokens().iter().map(ToString::to_string));
+    }
+    // pest's own expected set names what the attempts fold into a parent
+    // once too many children failed (statement keywords, kinds of value).
+    if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        if location == at {
+            rules.extend(positives.iter().copied());
         }
     }
-    if let Some(attempts) = error.parse_attempts() {
-        for token in attempts.expected_tokens() {
-            let words = format!("`{token}`");
-            if !expected.contains(&words) {
-                expected.push(words);
-            }
-        }
-    }
-    let found = found_at(source, at);
+    let expected = expected_words(source, at, &rules, &tokens);
     if let Some(diagnostic) = unterminated_string(source, at) {
         return diagnostic;
     }
-    let help = suggestion(&found.text, &expected);
+    let found = found_at(source, at);
+    let help = help(&found.text, &expected);
+    let expected = if expected.is_empty() {
+        "a keyword".to_owned()
+    } else {
+        join_or(&expected)
+    };
     Diagnostic::Syntax {
         found: found.describe(),
-        expected: join_or(&expected),
+        expected,
         span: found.span,
         help,
     }
+}
+
+/// What could have come at `at`, in words.
+fn expected_words(source: &str, at: usize, rules: &[Rule], tokens: &[String]) -> Vec<String> {
+    let mut expected: Vec<String> = Vec::new();
+    let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let statement_start = source[line_start..at].trim().is_empty();
+    let mut add = |words: String| {
+        if !expected.contains(&words) {
+            expected.push(words);
+        }
+    };
+    let names: Vec<String> = rules.iter().map(|r| format!("{r:?}")).collect();
+    // Where any value may go, one phrase says it better than eight.
+    let any_value = names
+        .iter()
+        .filter(|n| VALUE_RULES.contains(&n.as_str()))
+        .count()
+        >= 3;
+    if any_value {
+        add(
+            "a value: a string, a number, `yes` or `no`, an address, a path, a list or `secret`"
+                .to_owned(),
+        );
+    }
+    for name in names {
+        if any_value && VALUE_RULES.contains(&name.as_str()) {
+            continue;
+        }
+        if GROUPS.contains(&name.as_str()) || (is_statement(&name) && !statement_start) {
+            continue;
+        }
+        if let Some(words) = describe(&name) {
+            add(words);
+        }
+    }
+    for token in tokens {
+        if PUNCTUATION.contains(&token.as_str()) {
+            add(format!("`{token}`"));
+        }
+    }
+    expected
+}
+
+/// The rules of the kinds of value, said together.
+const VALUE_RULES: &[&str] = &[
+    "secret_value",
+    "boolean",
+    "list",
+    "string",
+    "ipv4",
+    "ipv6",
+    "path_value",
+    "integer",
+    "word",
+    "kw_yes",
+    "kw_no",
+    "kw_true",
+    "kw_false",
+    "kw_secret",
+];
+
+/// The literals worth naming: the punctuation of the language.
+const PUNCTUATION: &[&str] = &["{", "}", "=", ",", "(", ")", ":", "]"];
+
+/// The start of the word `at` is in (or `at` itself).
+fn word_start(source: &str, at: usize) -> usize {
+    let at = floor_char_boundary(source, at.min(source.len()));
+    source[..at]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || matches!(c, '_' | '-'))
+        .last()
+        .map_or(at, |(i, _)| i)
 }
 
 /// What stands at the error position: a word, one character, or the end.
@@ -179,36 +277,75 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     index
 }
 
-/// A `"` that is not closed on its own line.
+/// A `"` opened before `at` on the same line and never closed on it.
 fn unterminated_string(source: &str, at: usize) -> Option<Diagnostic> {
-    let rest = source.get(at..)?;
-    let line = rest.split('\n').next().unwrap_or(rest);
-    if !line.starts_with('"') {
+    let at = floor_char_boundary(source, at.min(source.len()));
+    let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+    let line = &source[line_start..line_end];
+    let mut open: Option<usize> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match (open, c) {
+            (None, '#') => break,
+            (None, '"') => open = Some(i),
+            (Some(_), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(_), '"') if !escaped => open = None,
+            _ => {}
+        }
+        escaped = false;
+    }
+    let start = line_start + open?;
+    if start > at {
         return None;
     }
-    let mut escaped = false;
-    for c in line.chars().skip(1) {
-        match c {
-            '\\' if !escaped => escaped = true,
-            '"' if !escaped => return None,
-            _ => escaped = false,
-        }
-    }
     Some(Diagnostic::UnterminatedString {
-        span: Span::new(at, at + line.trim_end_matches('\r').len()),
+        span: Span::new(start, line_start + line.trim_end_matches('\r').len()),
     })
 }
 
-/// "did you mean" for a misspelt keyword.
-fn suggestion(found: &str, expected: &[String]) -> Option<String> {
+/// A concrete fix, when the found text makes one likely.
+fn help(found: &str, expected: &[String]) -> Option<String> {
     if found.is_empty() {
         return None;
+    }
+    if expected.iter().any(|e| e.starts_with("the header")) {
+        return Some("every file starts with `onefront 5.13`, the version of the reference it is written against".to_owned());
+    }
+    if expected.iter().any(|e| e.starts_with("a parameter name"))
+        && found.chars().any(|c| c.is_ascii_lowercase())
+    {
+        return Some(format!(
+            "parameter names are in capitals: `{}`",
+            found.to_ascii_uppercase()
+        ));
+    }
+    if found == "\"" && expected.iter().any(|e| e.contains("port number")) {
+        return Some("write the port number without quotes".to_owned());
     }
     let keywords: Vec<&str> = expected
         .iter()
         .filter_map(|words| words.strip_prefix('`')?.strip_suffix('`'))
+        .filter(|k| k.chars().all(|c| c.is_alphanumeric() || c == '-'))
         .collect();
-    suggest::closest(found, keywords.iter().copied()).map(|k| format!("did you mean `{k}`?"))
+    let candidates = if keywords.is_empty() {
+        all_keywords()
+    } else {
+        keywords
+    };
+    suggest::closest(found, candidates.iter().copied()).map(|k| format!("did you mean `{k}`?"))
+}
+
+/// Every keyword of the grammar.
+fn all_keywords() -> Vec<&'static str> {
+    include_str!("../../grammar/onefront.pest")
+        .lines()
+        .filter_map(|line| line.strip_prefix("kw_"))
+        .filter_map(|rest| rest.split('"').nth(1))
+        .collect()
 }
 
 /// "a, b or c".
@@ -238,7 +375,7 @@ mod tests {
                     !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
                 (valid && !silent && !matches!(name, "WHITESPACE" | "COMMENT")).then_some(name)
             })
-            .filter(|name| describe(name).is_none())
+            .filter(|name| !super::GROUPS.contains(name) && describe(name).is_none())
             .collect();
         assert_eq!(missing, Vec::<&str>::new());
     }

@@ -33,6 +33,9 @@ pub fn parse(source: &str) -> Result<File, Vec<Diagnostic>> {
             limit: MAX_SOURCE_BYTES,
         }]);
     }
+    // Error detail makes pest record the literals it expected (`{`, `}`,
+    // `=`) and the furthest position reached, for messages in words.
+    pest::set_error_detail(true);
     let mut pairs = Grammar::parse(Rule::file, source)
         .map_err(|error| vec![expected::syntax_error(source, &error)])?;
     let mut parser = Parser::default();
@@ -281,6 +284,12 @@ impl Parser {
             match piece.as_rule() {
                 Rule::escape => match unescape(piece.as_str()) {
                     Some(c) => text.push(c),
+                    None if piece.as_str().starts_with("\\u{") => {
+                        self.errors.push(Diagnostic::BadCodePoint {
+                            escape: piece.as_str().to_owned(),
+                            span: span(&piece),
+                        });
+                    }
                     None => self.errors.push(Diagnostic::BadEscape {
                         escape: piece.as_str().to_owned(),
                         span: span(&piece),
@@ -340,6 +349,7 @@ impl Parser {
         let name = ident_or_missing(inner.next(), whole);
         let version = ident_or_missing(inner.next(), whole);
         let mut reference = Reference {
+            span: whole,
             name,
             version,
             docs: Vec::new(),

@@ -1,0 +1,120 @@
+//! The command line as users and CI drive it: exit codes, `--check`, help.
+
+use std::process::{Command, Output};
+
+use crate::support::tempdir::TempDir;
+
+fn onefront(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_onefront"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn exit_codes_say_ok_invalid_and_usage() {
+    assert_eq!(
+        onefront(&["validate", "examples/reference.onefront"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let bad = TempDir::new();
+    let file = bad.path().join("bad.onefront");
+    std::fs::write(&file, "onefront 5.13\ndeployment x { layot all-in-one }\n").unwrap();
+    let invalid = onefront(&["validate", file.as_str()]);
+    assert_eq!(invalid.status.code(), Some(1));
+    assert!(
+        stderr(&invalid).contains("did you mean `layout`?"),
+        "{}",
+        stderr(&invalid)
+    );
+    assert!(
+        !stderr(&invalid).contains('\u{1b}'),
+        "NO_COLOR output has escape codes"
+    );
+    assert_eq!(
+        onefront(&["validate", "no/such/file.onefront"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(onefront(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(onefront(&["--version"]).status.code(), Some(0));
+}
+
+#[test]
+fn help_shows_examples() {
+    let help = onefront(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&help.stdout)
+            .contains("onefront compile examples/reference.onefront -o out")
+    );
+}
+
+#[test]
+fn check_reports_drift_and_writes_nothing() {
+    let out = TempDir::new();
+    let dir = out.path().as_str();
+    let check = onefront(&[
+        "compile",
+        "--check",
+        "examples/reference.onefront",
+        "-o",
+        dir,
+    ]);
+    assert_eq!(check.status.code(), Some(1), "missing files are drift");
+    assert_eq!(
+        std::fs::read_dir(out.std_path()).unwrap().count(),
+        0,
+        "--check wrote something"
+    );
+    assert_eq!(
+        onefront(&["compile", "examples/reference.onefront", "-o", dir])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        onefront(&[
+            "compile",
+            "--check",
+            "examples/reference.onefront",
+            "-o",
+            dir
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let compose = out.path().join("opennebula/docker-compose.yml");
+    let edited = std::fs::read_to_string(&compose).unwrap() + "# edited by hand\n";
+    std::fs::write(&compose, edited).unwrap();
+    let drift = onefront(&[
+        "compile",
+        "--check",
+        "examples/reference.onefront",
+        "-o",
+        dir,
+    ]);
+    assert_eq!(drift.status.code(), Some(1));
+    assert!(stderr(&drift).contains("differs: "), "{}", stderr(&drift));
+}
+
+#[test]
+fn invalid_input_writes_nothing() {
+    let out = TempDir::new();
+    let bad = out.path().join("bad.onefront");
+    std::fs::write(&bad, "onefront 5.13\ndeployment x { env { NOPE = 1 } }\n").unwrap();
+    let target = out.path().join("out");
+    let result = onefront(&["compile", bad.as_str(), "-o", target.as_str()]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(!target.exists());
+}

@@ -1,0 +1,319 @@
+//! Every example compiles; its output is snapshotted whole, accepted by the
+//! real Docker Compose v2 and `systemd-analyze verify`, read back the same by
+//! a YAML 1.1 reader, and byte-identical from one run to the next.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use onefront::emit::Artifact;
+
+use crate::support::tempdir::TempDir;
+use crate::support::tools;
+
+fn examples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "onefront"))
+        .collect();
+    found.sort();
+    found
+}
+
+fn compile(path: &Path) -> Vec<Artifact> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let name = path.file_name().unwrap().to_str().unwrap();
+    match onefront::compile(name, &text) {
+        Ok((artifacts, warnings)) => {
+            assert_eq!(warnings, vec![], "warnings compiling {name}");
+            artifacts
+        }
+        Err(diagnostics) => panic!("{name} does not compile: {diagnostics:#?}"),
+    }
+}
+
+/// A scratch directory holding one compile's output.
+fn written(artifacts: &[Artifact]) -> TempDir {
+    let dir = TempDir::new();
+    onefront::output::write(dir.path(), artifacts, false).unwrap();
+    dir
+}
+
+#[test]
+fn examples_compile_to_their_snapshots() {
+    let examples = examples();
+    assert!(examples.len() >= 2, "examples/ holds {examples:?}");
+    for path in examples {
+        let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        for artifact in compile(&path) {
+            let name = format!("{stem}__{}", artifact.path.as_str().replace('/', "__"));
+            insta::assert_snapshot!(name, artifact.contents);
+        }
+    }
+}
+
+#[test]
+fn compiling_twice_gives_the_same_bytes() {
+    for path in examples() {
+        assert_eq!(compile(&path), compile(&path), "{}", path.display());
+    }
+}
+
+/// Dummy values for the secrets a compose file interpolates.
+fn secret_env(artifacts: &[Artifact]) -> Vec<(String, String)> {
+    artifacts
+        .iter()
+        .filter(|a| a.path.as_str().ends_with("secrets.env.template"))
+        .flat_map(|a| {
+            a.contents
+                .lines()
+                .filter_map(|l| l.strip_suffix('='))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .map(|variable| (variable.clone(), format!("value-of-{variable}")))
+        .collect()
+}
+
+/// `docker-compose config --format json` of each deployment, as JSON.
+fn compose_config(
+    dir: &camino::Utf8Path,
+    deployment: &str,
+    env: &[(String, String)],
+) -> serde_json::Value {
+    let output = Command::new(tools::docker_compose())
+        .arg("--project-directory")
+        .arg(dir.join(deployment))
+        .args(["config", "--format", "json"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "docker-compose config rejected {deployment}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn deployments(artifacts: &[Artifact]) -> Vec<String> {
+    let mut names: Vec<String> = artifacts
+        .iter()
+        .filter_map(|a| a.path.components().next().map(|c| c.as_str().to_owned()))
+        .collect();
+    names.dedup();
+    names
+}
+
+#[test]
+fn docker_compose_accepts_every_example() {
+    for path in examples() {
+        let artifacts = compile(&path);
+        let dir = written(&artifacts);
+        for deployment in deployments(&artifacts) {
+            let config = compose_config(dir.path(), &deployment, &secret_env(&artifacts));
+            assert_eq!(config["name"], deployment.as_str());
+        }
+    }
+}
+
+#[test]
+fn reference_layout_reads_back_as_the_reference_bundle() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/reference.onefront");
+    let artifacts = compile(&path);
+    let dir = written(&artifacts);
+    let config = compose_config(dir.path(), "opennebula", &secret_env(&artifacts));
+    let services = config["services"].as_object().unwrap();
+    assert_eq!(services.len(), 12, "one container per service");
+    let oned = &services["opennebula-oned"];
+    assert_eq!(oned["cap_add"], serde_json::json!(["SYS_ADMIN"]));
+    assert_eq!(oned["environment"]["MYSQL_HOST"], "opennebula-mysql");
+    assert_eq!(oned["environment"]["DIND_HOST"], "opennebula-docker");
+    assert_eq!(oned["environment"]["MONITORD_PORT"], "4124");
+    assert_eq!(oned["environment"]["ONEGATE_PORT"], "5030");
+    assert_eq!(
+        oned["environment"]["ONEADMIN_PASSWORD"],
+        "value-of-ONEADMIN_PASSWORD"
+    );
+    assert_eq!(services["opennebula-docker"]["privileged"], true);
+    assert_eq!(
+        services["opennebula-docker"]["environment"]["DIND_TCP_ENABLED"],
+        "yes"
+    );
+    let sunstone = &services["opennebula-sunstone"];
+    assert_eq!(sunstone["environment"]["SUNSTONE_PORT"], "80");
+    assert!(
+        sunstone["environment"].get("ONEADMIN_PASSWORD").is_none(),
+        "P4: sunstone does not read it"
+    );
+    assert!(
+        sunstone["environment"].get("MYSQL_PASSWORD").is_none(),
+        "P4: no secret where it is not read"
+    );
+    let published: Vec<(String, String, String, String)> = services
+        .values()
+        .flat_map(|s| s["ports"].as_array().cloned().unwrap_or_default())
+        .map(|p| {
+            (
+                p["host_ip"].as_str().unwrap().to_owned(),
+                p["published"].as_str().unwrap().to_owned(),
+                p["target"].to_string(),
+                p["protocol"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for (host, container, proto) in [
+        ("22", "22", "tcp"),
+        ("80", "80", "tcp"),
+        ("443", "443", "tcp"),
+        ("29876", "29876", "tcp"),
+        ("2633", "2634", "tcp"),
+        ("5030", "5031", "tcp"),
+        ("2474", "2475", "tcp"),
+        ("4124", "4124", "tcp"),
+        ("4124", "4124", "udp"),
+    ] {
+        let want = (
+            "192.168.1.1".to_owned(),
+            host.to_owned(),
+            container.to_owned(),
+            proto.to_owned(),
+        );
+        assert!(published.contains(&want), "{want:?} not in {published:?}");
+    }
+    assert_eq!(published.len(), 9);
+    for (service, volume, target) in [
+        (
+            "opennebula-oned",
+            "opennebula_oneadmin_ssh_copyback",
+            "/var/lib/one/.ssh-copyback",
+        ),
+        (
+            "opennebula-sshd",
+            "opennebula_oneadmin_ssh_copyback",
+            "/var/lib/one/.ssh",
+        ),
+        (
+            "opennebula-sshd",
+            "opennebula_datastores",
+            "/var/lib/one/datastores",
+        ),
+        (
+            "opennebula-oned",
+            "opennebula_datastores",
+            "/var/lib/one/datastores",
+        ),
+    ] {
+        let mounts = services[service]["volumes"].as_array().unwrap();
+        assert!(
+            mounts
+                .iter()
+                .any(|m| m["source"] == volume && m["target"] == target),
+            "{service} mounts {volume} at {target}"
+        );
+    }
+}
+
+#[test]
+fn all_in_one_is_the_reference_docker_run() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/all-in-one.onefront");
+    let artifacts = compile(&path);
+    let dir = written(&artifacts);
+    let config = compose_config(dir.path(), "opennebula", &secret_env(&artifacts));
+    let services = config["services"].as_object().unwrap();
+    assert_eq!(services.len(), 1);
+    let one = services.values().next().unwrap();
+    assert_eq!(one["privileged"], true);
+    assert_eq!(one["restart"], "unless-stopped");
+    assert_eq!(one["container_name"], "opennebula");
+    assert_eq!(one["environment"]["DIND_ENABLED"], "yes");
+    let targets: Vec<String> = one["volumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["target"].as_str().unwrap().to_owned())
+        .collect();
+    for target in [
+        "/var/lib/mysql",
+        "/var/lib/one/datastores",
+        "/srv/one",
+        "/var/lib/one/.one",
+        "/var/lib/one/.ssh",
+        "/var/lib/one/.ssh-oneprovision",
+        "/var/log",
+    ] {
+        assert!(
+            targets.contains(&target.to_owned()),
+            "{target} in {targets:?}"
+        );
+    }
+    let ports = one["ports"].as_array().unwrap();
+    assert_eq!(ports.len(), 9, "{ports:?}");
+}
+
+#[test]
+fn yaml_1_1_reads_the_compose_files_as_compose_does() {
+    for path in examples() {
+        let artifacts = compile(&path);
+        let dir = written(&artifacts);
+        for deployment in deployments(&artifacts) {
+            let file = dir.path().join(&deployment).join("docker-compose.yml");
+            let output = Command::new(tools::python())
+                .args(["-c", "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)"])
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let read: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            for service in read["services"].as_object().unwrap().values() {
+                for value in service["environment"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|e| e.values())
+                {
+                    assert!(value.is_string(), "PyYAML reads {value} as a non-string");
+                }
+                assert!(service["restart"].is_string());
+            }
+        }
+    }
+}
+
+#[test]
+fn systemd_accepts_every_unit() {
+    for path in examples() {
+        let artifacts = compile(&path);
+        let dir = written(&artifacts);
+        for unit in artifacts
+            .iter()
+            .filter(|a| a.path.extension() == Some("service"))
+        {
+            let unit_dir = dir.path().join(unit.path.parent().unwrap());
+            // The units the generated one depends on, stubbed: only they.
+            std::fs::write(
+                unit_dir.join("docker.service"),
+                "[Service]\nExecStart=/bin/true\n",
+            )
+            .unwrap();
+            let output = Command::new(tools::systemd_analyze())
+                .arg("verify")
+                .arg(dir.path().join(&unit.path))
+                .env("SYSTEMD_LOG_COLOR", "0")
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                output.status.success() && stderr.trim().is_empty(),
+                "systemd-analyze verify {}: {stderr}",
+                unit.path
+            );
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The stdlib against the reference tables: `onefront params --format json`
+//! must list every row of `../shared/reference/*.tsv` with the same facts
+//! (the summaries are our own words, so they are not compared).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The reference tables: `$ONEFRONT_REFERENCE`, or `shared/reference` beside
+/// the repository, as CI lays it out.
+fn reference_dir() -> PathBuf {
+    std::env::var_os("ONEFRONT_REFERENCE").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference"),
+        PathBuf::from,
+    )
+}
+
+/// A TSV table as rows of (column, value), in file order.
+fn table(name: &str) -> Vec<Vec<(String, String)>> {
+    let path = reference_dir().join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            header
+                .iter()
+                .map(|h| (*h).to_owned())
+                .zip(l.split('\t').map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+fn params_json() -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_onefront"))
+        .args(["params", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// Compares one table with the JSON rows, every column but `summary`.
+fn compare(json: &Value, key: &str, tsv: &str) {
+    let rows = json[key].as_array().unwrap();
+    let expected = table(tsv);
+    assert_eq!(rows.len(), expected.len(), "{tsv}: row count");
+    for want in expected {
+        let found = rows.iter().any(|row| {
+            want.iter()
+                .filter(|(column, _)| column != "summary")
+                .all(|(column, value)| cell(&row[column.as_str()]) == *value)
+        });
+        assert!(found, "{tsv}: no row of `onefront params` matches {want:?}");
+    }
+}
+
+fn cell(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn params_lists_every_row_of_the_reference() {
+    let json = params_json();
+    assert_eq!(json["reference"], "5.13");
+    compare(&json, "services", "services.tsv");
+    compare(&json, "params", "params.tsv");
+    compare(&json, "ports", "ports.tsv");
+    compare(&json, "volumes", "volumes.tsv");
+    compare(&json, "deploy", "deploy.tsv");
+}
+
+#[test]
+fn every_rule_of_the_reference_is_in_the_stdlib() {
+    let rules = std::fs::read_to_string(reference_dir().join("rules.md")).unwrap();
+    let ids: Vec<&str> = rules
+        .lines()
+        .filter_map(|l| l.strip_prefix("- **")?.split_whitespace().next())
+        .collect();
+    assert!(ids.len() >= 28, "{ids:?}");
+    for id in ids {
+        let output = Command::new(env!("CARGO_BIN_EXE_onefront"))
+            .args(["explain", id])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && text.contains(&format!("onefront::{id}")),
+            "explain {id}: {text}"
+        );
+    }
+}
