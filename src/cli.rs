@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, render};
 use crate::reference::{Reference, STDLIBS};
 
 mod catalog;
+mod report;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -59,11 +60,19 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Check files against the reference and report every problem.
+    /// Check files against the reference and report every problem; files
+    /// given together are front-ends of one host (their ports must not
+    /// collide).
     Validate {
         /// The `.onefront` files.
         #[arg(required = true)]
         files: Vec<Utf8PathBuf>,
+        /// How to report: for people, or JSON, GitHub annotations, SARIF.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+        format: ReportFormat,
+        /// Fail (exit 1) on warnings too: `--deny warnings`.
+        #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
+        deny: Option<String>,
     },
     /// List every parameter, service, port, volume and deploy parameter of
     /// the reference.
@@ -83,6 +92,15 @@ enum Command {
         #[arg(long, default_value = "5.13")]
         reference: String,
     },
+}
+
+/// Output formats of `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Human,
+    Json,
+    Github,
+    Sarif,
 }
 
 /// Output formats of `params`.
@@ -114,7 +132,11 @@ pub fn run() -> ExitCode {
             check,
             force,
         } => compile(&printer, &files, &out, check, force),
-        Command::Validate { files } => validate(&printer, &files),
+        Command::Validate {
+            files,
+            format,
+            deny,
+        } => validate(&printer, &files, format, deny.is_some()),
         Command::Params { format, reference } => with_reference(&printer, &reference, |r| {
             catalog::params(r, format == Format::Json)
         }),
@@ -199,27 +221,80 @@ struct IoError {
     source: std::io::Error,
 }
 
-fn source_name(path: &Utf8Path) -> &str {
-    path.file_name().unwrap_or(path.as_str())
-}
-
-fn validate(printer: &Printer, files: &[Utf8PathBuf]) -> u8 {
+/// Reads every file; the exit code earned by those that cannot be read.
+fn read_all(printer: &Printer, files: &[Utf8PathBuf]) -> (Vec<Input>, u8) {
+    let mut inputs = Vec::new();
     let mut code = OK;
     for path in files {
-        let input = match read(printer, path) {
-            Ok(input) => input,
-            Err(failed) => {
-                code = code.max(failed);
-                continue;
-            }
-        };
-        let checked = crate::check(source_name(&input.path), &input.text);
-        printer.diagnostics(&input.path, &input.text, &checked.diagnostics);
-        if checked.has_errors() {
-            code = code.max(INVALID);
+        match read(printer, path) {
+            Ok(input) => inputs.push(input),
+            Err(failed) => code = code.max(failed),
         }
     }
+    (inputs, code)
+}
+
+/// Checks the inputs together (rule N5 across files).
+fn check_inputs(inputs: &[Input]) -> Vec<crate::Checked> {
+    let files: Vec<(&str, &str)> = inputs
+        .iter()
+        .map(|i| (i.path.as_str(), i.text.as_str()))
+        .collect();
+    crate::check_files(&files)
+}
+
+fn validate(
+    printer: &Printer,
+    files: &[Utf8PathBuf],
+    format: ReportFormat,
+    deny_warnings: bool,
+) -> u8 {
+    let (inputs, mut code) = read_all(printer, files);
+    let results = check_inputs(&inputs);
+    let entries: Vec<report::Entry<'_>> = inputs
+        .iter()
+        .zip(&results)
+        .flat_map(|(input, checked)| {
+            checked.diagnostics.iter().map(|diagnostic| report::Entry {
+                file: input.path.as_str(),
+                text: &input.text,
+                diagnostic,
+            })
+        })
+        .collect();
+    let rendered = match format {
+        ReportFormat::Human => {
+            for (input, checked) in inputs.iter().zip(&results) {
+                printer.diagnostics(&input.path, &input.text, &checked.diagnostics);
+            }
+            None
+        }
+        ReportFormat::Json => Some(report::json(&entries)),
+        ReportFormat::Github => Some(report::github(&entries)),
+        ReportFormat::Sarif => Some(report::sarif(&entries, &rules())),
+    };
+    if let Some(text) = rendered {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    }
+    let errors = entries.iter().any(|e| e.diagnostic.is_error());
+    let warnings = entries.iter().any(|e| !e.diagnostic.is_error());
+    if errors || (deny_warnings && warnings) {
+        code = code.max(INVALID);
+    }
     code
+}
+
+/// The rules of the default reference: (id, title, explanation).
+fn rules() -> Vec<(String, String, String)> {
+    Reference::load("5.13")
+        .and_then(Result::ok)
+        .map(|r| {
+            r.rules
+                .values()
+                .map(|rule| (rule.id.clone(), rule.title.clone(), rule.doc.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn compile(
@@ -229,25 +304,19 @@ fn compile(
     check: bool,
     force: bool,
 ) -> u8 {
+    let (inputs, mut code) = read_all(printer, files);
+    let results = check_inputs(&inputs);
     let mut artifacts = Vec::new();
-    let mut code = OK;
-    for path in files {
-        let input = match read(printer, path) {
-            Ok(input) => input,
-            Err(failed) => {
-                code = code.max(failed);
-                continue;
-            }
-        };
-        match crate::compile(source_name(&input.path), &input.text) {
-            Ok((emitted, warnings)) => {
-                printer.diagnostics(&input.path, &input.text, &warnings);
-                artifacts.extend(emitted);
-            }
-            Err(diagnostics) => {
-                printer.diagnostics(&input.path, &input.text, &diagnostics);
-                code = code.max(INVALID);
-            }
+    for (input, checked) in inputs.iter().zip(&results) {
+        let mut checked = checked.clone();
+        checked
+            .diagnostics
+            .extend(checked.deployments.iter().filter_map(crate::not_emittable));
+        printer.diagnostics(&input.path, &input.text, &checked.diagnostics);
+        if checked.has_errors() {
+            code = code.max(INVALID);
+        } else {
+            artifacts.extend(checked.deployments.iter().flat_map(crate::emit::emit));
         }
     }
     if code != OK {

@@ -217,6 +217,348 @@ pub enum Diagnostic {
         help: String,
     },
 
+    // -- rules of the reference ----------------------------------------------
+    #[error("`{param}` is required in {container} ({service}) but not set")]
+    #[diagnostic(code(onefront::P3))]
+    Required {
+        param: String,
+        container: String,
+        service: String,
+        #[label("no `{param}` here")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{param}` has no effect here: {why}")]
+    #[diagnostic(code(onefront::P4), severity(Warning))]
+    OutOfScope {
+        param: String,
+        why: String,
+        #[label("read by no container it reaches")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("{what}")]
+    #[diagnostic(code(onefront::P5))]
+    ServiceChoice {
+        what: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{param}` is set without `{partner}`")]
+    #[diagnostic(code(onefront::P6))]
+    Unpaired {
+        param: String,
+        partner: String,
+        #[label("needs `{partner}` too")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{param}` and `{other}` give the same thing twice")]
+    #[diagnostic(code(onefront::P6), severity(Warning))]
+    BothForms {
+        param: String,
+        other: String,
+        #[label("one form")]
+        span: Span,
+        #[label("the other form")]
+        other_span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{param}` points at `{path}`, which nothing mounts in {container}")]
+    #[diagnostic(code(onefront::P7), severity(Warning))]
+    FileNotMounted {
+        param: String,
+        path: String,
+        container: String,
+        #[label("no mount or volume holds this path")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{param}` names a container by its address `{address}`")]
+    #[diagnostic(
+        code(onefront::P8),
+        severity(Warning),
+        help(
+            "container addresses change at every start; leave `{param}` out (onefront points it at the container by name) or write the container's name"
+        )
+    )]
+    AddressForContainer {
+        param: String,
+        address: String,
+        #[label("an IP address")]
+        span: Span,
+    },
+
+    #[error(
+        "`{param}` must equal the port `publish {role}` publishes: both sides use the same number"
+    )]
+    #[diagnostic(code(onefront::N2))]
+    FollowMismatch {
+        param: String,
+        role: String,
+        #[label("this says {written}")]
+        span: Span,
+        written: String,
+        #[label("published as {published_port} here")]
+        published: Span,
+        published_port: String,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{param}` advertises another port than `publish {role}` publishes")]
+    #[diagnostic(code(onefront::N3))]
+    AdvertisedMismatch {
+        param: String,
+        role: String,
+        #[label("this says {written}")]
+        span: Span,
+        written: String,
+        #[label("published as {published_port} here")]
+        published: Span,
+        published_port: String,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{role}` is published, but nothing listens on its port while `{switch}` is off")]
+    #[diagnostic(code(onefront::N4))]
+    NothingListens {
+        role: String,
+        switch: String,
+        #[label("published here")]
+        span: Span,
+        #[label("`{switch}` turned off here")]
+        switch_span: Option<Span>,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{role}` publishes its TLS port, but the TLS proxy is off")]
+    #[diagnostic(code(onefront::D2))]
+    TlsSideWithoutProxy {
+        role: String,
+        switch: String,
+        #[label("TLS port chosen here")]
+        span: Span,
+        #[label("`{switch}` turned off here")]
+        switch_span: Option<Span>,
+        #[help]
+        help: String,
+    },
+
+    #[error("{address}:{port}/{protocol} is published twice: {first_role} and {role}")]
+    #[diagnostic(code(onefront::N5))]
+    Collision {
+        address: String,
+        port: u16,
+        protocol: String,
+        role: String,
+        first_role: String,
+        #[label("{role} publishes it here")]
+        span: Span,
+        #[label("{first_role} publishes it here")]
+        first: Option<Span>,
+        #[help]
+        help: String,
+    },
+
+    #[error("SSH is published on port 22 of every address, where the host's own sshd listens")]
+    #[diagnostic(
+        code(onefront::N6),
+        severity(Warning),
+        help(
+            "choose one: give the front-end an address of its own (`bind 192.168.1.2`) so that 22 is free there; move the host's sshd to another port; or publish SSH elsewhere (`publish ssh 2222`) and configure the nodes for it"
+        )
+    )]
+    HostSsh {
+        #[label("0.0.0.0:22")]
+        span: Span,
+    },
+
+    #[error(
+        "SSH is published on port {port}: every hypervisor node needs an SSH config entry for the front-end"
+    )]
+    #[diagnostic(code(onefront::N6), severity(Warning))]
+    SshPortMoved {
+        port: u16,
+        #[label("not 22")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("port {port} is below 1024: rootless Podman cannot publish it")]
+    #[diagnostic(code(onefront::N7), severity(Warning))]
+    PrivilegedPort {
+        port: u16,
+        role: String,
+        #[label("{role} on {port}")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{container}` runs {what} and must be privileged")]
+    #[diagnostic(code(onefront::C1))]
+    NeedsPrivileged {
+        container: String,
+        what: String,
+        #[label("not privileged")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{container}` runs {service}, which needs the `{cap}` capability")]
+    #[diagnostic(code(onefront::C2))]
+    NeedsCapability {
+        container: String,
+        service: String,
+        cap: String,
+        #[label("no `{cap}` and not privileged")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("{client_service} in `{client}` cannot reach {server_service} in `{server}`")]
+    #[diagnostic(code(onefront::C3))]
+    Unreachable {
+        client: String,
+        client_service: String,
+        server: String,
+        server_service: String,
+        #[label("{why}")]
+        span: Span,
+        why: String,
+        #[help]
+        help: String,
+    },
+
+    #[error(
+        "`{volume}` at {path} is an anonymous volume: its data is lost when the container is removed"
+    )]
+    #[diagnostic(
+        code(onefront::C4),
+        severity(Warning),
+        help(
+            "keep it in a named volume (`volume {volume} named`) or on the host (`volume {volume} bind /srv/one/...`)"
+        )
+    )]
+    AnonymousData {
+        volume: String,
+        path: String,
+        #[label("anonymous")]
+        span: Span,
+    },
+
+    #[error("{path} is shared by several containers")]
+    #[diagnostic(code(onefront::C5))]
+    SharedUnshareable {
+        path: String,
+        #[label("mounted in {count} containers")]
+        span: Span,
+        count: usize,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{volume}` must be the same in every container that uses it")]
+    #[diagnostic(code(onefront::C6))]
+    VolumeDiffers {
+        volume: String,
+        #[label("`{container}` gets another `{volume}`")]
+        span: Span,
+        container: String,
+        #[help]
+        help: String,
+    },
+
+    #[error("{what}")]
+    #[diagnostic(code(onefront::C7))]
+    ServiceTwice {
+        what: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[label("first here")]
+        first: Option<Span>,
+        #[help]
+        help: String,
+    },
+
+    #[error("{service} needs {needed}, which this deployment neither runs nor names")]
+    #[diagnostic(code(onefront::C8))]
+    MissingService {
+        service: String,
+        needed: String,
+        #[label("{needed} left out")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("{service} works badly without {needed}, which this deployment neither runs nor names")]
+    #[diagnostic(code(onefront::C8), severity(Warning))]
+    MissingHelper {
+        service: String,
+        needed: String,
+        #[label("{needed} left out")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("restart `{policy}`: {consequence}")]
+    #[diagnostic(code(onefront::R1), severity(Warning))]
+    RestartPolicy {
+        policy: String,
+        consequence: String,
+        #[label("the `{layout}` layout restarts `{expected}`")]
+        span: Span,
+        layout: String,
+        expected: String,
+        #[help]
+        help: String,
+    },
+
+    #[error("rootless Podman: the containers come back after a reboot only if the user lingers")]
+    #[diagnostic(code(onefront::R2), severity(Warning))]
+    NoBootUnit {
+        #[label("podman")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("maintenance mode: the containers start, but none of their services do")]
+    #[diagnostic(
+        code(onefront::R3),
+        severity(Warning),
+        help(
+            "this is for a short repair run on the same volumes; remove the setting to run the front-end again"
+        )
+    )]
+    Maintenance {
+        #[label("maintenance on")]
+        span: Span,
+    },
+
     #[error("{what} is not supported yet")]
     #[diagnostic(code(onefront::unsupported))]
     Unsupported {

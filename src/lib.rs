@@ -49,6 +49,39 @@ impl Checked {
 /// file's name as generated files should mention it.
 #[must_use]
 pub fn check(source_name: &str, text: &str) -> Checked {
+    check_files(&[(source_name, text)])
+        .pop()
+        .unwrap_or(Checked {
+            deployments: Vec::new(),
+            diagnostics: Vec::new(),
+        })
+}
+
+/// Checks files that deploy onto one host together: each on its own, then
+/// their published ports against each other (rule N5). One result per file,
+/// in order.
+#[must_use]
+pub fn check_files(files: &[(&str, &str)]) -> Vec<Checked> {
+    let mut results: Vec<Checked> = files
+        .iter()
+        .map(|(name, text)| check_one(name, text))
+        .collect();
+    let all: Vec<(usize, &str, &model::Deployment)> = results
+        .iter()
+        .enumerate()
+        .flat_map(|(i, checked)| checked.deployments.iter().map(move |d| (i, files[i].0, d)))
+        .collect();
+    let collisions = check::validate::n5_collisions(&all);
+    for (file, diagnostic) in collisions {
+        results[file].diagnostics.push(diagnostic);
+    }
+    results.into_iter().map(sorted).collect()
+}
+
+fn check_one(path: &str, text: &str) -> Checked {
+    // Generated files name their source without its folder, so that output
+    // does not depend on where the compile ran.
+    let source_name = camino::Utf8Path::new(path).file_name().unwrap_or(path);
     let mut checked = Checked {
         deployments: Vec::new(),
         diagnostics: Vec::new(),
@@ -102,12 +135,26 @@ pub fn compile(
     source_name: &str,
     text: &str,
 ) -> Result<(Vec<emit::Artifact>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let checked = check(source_name, text);
+    let mut checked = check(source_name, text);
+    checked
+        .diagnostics
+        .extend(checked.deployments.iter().filter_map(not_emittable));
     if checked.has_errors() {
         return Err(checked.diagnostics);
     }
     let artifacts = checked.deployments.iter().flat_map(emit::emit).collect();
     Ok((artifacts, checked.diagnostics))
+}
+
+/// What `validate` accepts but `compile` cannot write yet.
+#[must_use]
+pub fn not_emittable(deployment: &model::Deployment) -> Option<Diagnostic> {
+    let runtime = &deployment.runtime;
+    (runtime.name != "docker").then(|| Diagnostic::Unsupported {
+        what: format!("compiling for `runtime {}`", runtime.name),
+        span: runtime.origin.span().unwrap_or(deployment.name_span),
+        help: "validate checks Podman deployments already; compile writes Docker Compose output only, for now".to_owned(),
+    })
 }
 
 /// The reference a file's header names.

@@ -66,6 +66,10 @@ pub struct Service {
     pub container: Option<String>,
     pub privileged: bool,
     pub caps: Vec<String>,
+    /// Services it cannot work without (C8, error).
+    pub needs: Vec<String>,
+    /// Services it works badly without (C8, warning).
+    pub wants: Vec<String>,
     pub doc: String,
 }
 
@@ -82,6 +86,12 @@ pub struct Param {
     pub secret: bool,
     /// For `*_HOST` parameters: the service whose container they name.
     pub locates: Option<String>,
+    /// The parameter that must come with this one (P6).
+    pub pairs_with: Option<String>,
+    /// The other form of the same thing (P6).
+    pub alternative_to: Option<String>,
+    /// The statement of the language that sets it.
+    pub means: Option<String>,
     pub doc: String,
 }
 
@@ -138,6 +148,7 @@ impl Volume {
 pub struct Directory {
     pub path: String,
     pub implicit: bool,
+    pub unshared: bool,
     pub doc: String,
 }
 
@@ -267,6 +278,24 @@ impl Reference {
             .find(|c| c.runs == ALL_SERVICES)
     }
 
+    /// The bool parameter under which `service` listens on `port` (`when X`).
+    #[must_use]
+    pub fn switch_of(&self, service: &str, port: Option<u16>) -> Option<&str> {
+        let port = port?;
+        self.listens
+            .iter()
+            .find(|l| l.service == service && l.port == port && l.when.is_some())
+            .and_then(|l| l.when.as_deref())
+    }
+
+    /// The parameter a statement of the language sets (`means NAME`).
+    #[must_use]
+    pub fn param_meaning(&self, meaning: &str) -> Option<&Param> {
+        self.params
+            .values()
+            .find(|p| p.means.as_deref() == Some(meaning))
+    }
+
     /// The reference container name of a service, if it has one.
     #[must_use]
     pub fn container_of(&self, service: &str) -> Option<&str> {
@@ -308,6 +337,8 @@ fn add(reference: &mut Reference, def: Def) -> Result<(), String> {
                 container: s.container.map(|c| c.text),
                 privileged: s.privileged,
                 caps: s.caps.into_iter().map(|c| c.text).collect(),
+                needs: s.needs.into_iter().map(|c| c.text).collect(),
+                wants: s.wants.into_iter().map(|c| c.text).collect(),
                 doc: s.doc,
             };
             reference.services.insert(s.name.text, service);
@@ -344,6 +375,7 @@ fn add(reference: &mut Reference, def: Def) -> Result<(), String> {
         Def::Directory(d) => reference.directories.push(Directory {
             path: d.path.node,
             implicit: d.implicit,
+            unshared: d.unshared,
             doc: d.doc,
         }),
         Def::Deploy(d) => {
@@ -403,6 +435,9 @@ fn param(p: ast::ParamDef) -> Result<Param, String> {
         required: Services::from_ast(p.required.as_ref()),
         secret: p.secret,
         locates: p.locates.map(|l| l.text),
+        pairs_with: p.pairs_with.map(|l| l.text),
+        alternative_to: p.alternative_to.map(|l| l.text),
+        means: p.means.map(|l| l.text),
         doc: p.doc,
     })
 }

@@ -14,5 +14,6 @@ mod support {
 
 mod cli;
 mod examples;
+mod formats;
 mod reference_tables;
 mod ui;

@@ -100,3 +100,36 @@ fn every_rule_of_the_reference_is_in_the_stdlib() {
         );
     }
 }
+
+/// `onefront explain ID` shows a wrong and a right example: the wrong one
+/// must trigger the rule and the right one must not, inside a deployment.
+#[test]
+fn every_rule_example_shows_its_rule() {
+    let reference = onefront::reference::Reference::load("5.13")
+        .unwrap()
+        .unwrap();
+    let mut wrong_examples = Vec::new();
+    for rule in reference.rules.values() {
+        let code = format!("onefront::{}", rule.id);
+        let codes = |snippet: &str| -> Vec<String> {
+            let text = format!("onefront 5.13\ndeployment example {{\n{snippet}\n}}\n");
+            onefront::check("example.onefront", &text)
+                .diagnostics
+                .iter()
+                .map(onefront::diagnostic::Diagnostic::code_text)
+                .collect()
+        };
+        let (Some(wrong), Some(right)) = (&rule.wrong, &rule.right) else {
+            wrong_examples.push(format!("{}: no example", rule.id));
+            continue;
+        };
+        let (wrong_codes, right_codes) = (codes(wrong), codes(right));
+        if !wrong_codes.contains(&code) || right_codes.contains(&code) {
+            wrong_examples.push(format!(
+                "{}: wrong gives {wrong_codes:?}, right gives {right_codes:?}",
+                rule.id
+            ));
+        }
+    }
+    assert_eq!(wrong_examples, Vec::<String>::new());
+}

@@ -74,3 +74,46 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     found
 }
+
+/// Every rule id of the reference has, in `tests/ui/rules/`, a case that
+/// triggers it (`ID_....onefront`, its code in the header) and a close
+/// variant that does not (`ID_ok_....onefront`).
+#[test]
+fn every_rule_has_a_trigger_and_a_near_miss() {
+    let rules_md =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/rules.md");
+    let rules = std::fs::read_to_string(&rules_md).unwrap();
+    let ids: Vec<&str> = rules
+        .lines()
+        .filter_map(|l| l.strip_prefix("- **")?.split_whitespace().next())
+        .collect();
+    assert!(ids.len() >= 28, "{ids:?}");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/rules");
+    let cases: Vec<(String, Vec<String>)> = walk(&dir)
+        .into_iter()
+        .filter_map(|p| {
+            let name = p.file_name()?.to_str()?.to_owned();
+            Some((name, expected_codes(&std::fs::read_to_string(&p).ok()?)))
+        })
+        .collect();
+    let mut missing = Vec::new();
+    for id in ids {
+        let code = format!("onefront::{id}");
+        let trigger = cases.iter().any(|(name, codes)| {
+            name.starts_with(&format!("{id}_"))
+                && !name.starts_with(&format!("{id}_ok_"))
+                && codes.contains(&code)
+        });
+        let near_miss = cases
+            .iter()
+            .any(|(name, codes)| name.starts_with(&format!("{id}_ok_")) && !codes.contains(&code));
+        if !trigger || !near_miss {
+            missing.push(format!("{id} (trigger: {trigger}, near miss: {near_miss})"));
+        }
+    }
+    assert_eq!(
+        missing,
+        Vec::<String>::new(),
+        "rules without a pair of cases"
+    );
+}

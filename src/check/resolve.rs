@@ -39,7 +39,18 @@ pub struct Resolved {
     pub without: IndexMap<String, Span>,
     pub externals: IndexMap<String, Spanned<String>>,
     pub containers: Vec<ContainerSpec>,
+    pub runtime: Option<Runtime>,
 }
+
+/// `runtime NAME [rootless]`, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Runtime {
+    pub name: Ident,
+    pub rootless: bool,
+}
+
+/// The container runtimes onefront knows.
+pub const RUNTIMES: &[&str] = &["docker", "podman"];
 
 /// An image reference split the way the deploy parameters hold it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +102,8 @@ pub struct ContainerSpec {
     pub env: Vec<Setting>,
     pub volumes: IndexMap<String, Volume>,
     pub mounts: Vec<Mount>,
+    pub privileged: Option<Spanned<bool>>,
+    pub capabilities: Option<Spanned<Vec<String>>>,
     pub span: Span,
 }
 
@@ -218,6 +231,7 @@ impl Resolver<'_> {
             without: IndexMap::new(),
             externals: IndexMap::new(),
             containers: Vec::new(),
+            runtime: None,
         };
         let mut singles: IndexMap<String, Span> = IndexMap::new();
         let mut env_seen = IndexMap::new();
@@ -354,6 +368,19 @@ impl Resolver<'_> {
                 let spec = self.container(block, resolved);
                 resolved.containers.push(spec);
             }
+            Stmt::Runtime { name, rootless } => {
+                if single(self, "runtime", name.span) {
+                    if !RUNTIMES.contains(&name.text.as_str()) {
+                        self.unknown("runtime", name, RUNTIMES);
+                    }
+                    resolved.runtime = Some(Runtime {
+                        name: name.clone(),
+                        rootless: *rootless,
+                    });
+                }
+            }
+            // Only in container blocks (the grammar sees to it).
+            Stmt::Privileged(_) | Stmt::Capabilities(_) => {}
         }
     }
 
@@ -692,6 +719,8 @@ impl Resolver<'_> {
             env: Vec::new(),
             volumes: IndexMap::new(),
             mounts: Vec::new(),
+            privileged: None,
+            capabilities: None,
             span: block.span,
         };
         let runs_all = block.runs.as_ref().is_some_and(|r| r.text == ALL_SERVICES);
@@ -714,21 +743,52 @@ impl Resolver<'_> {
                 }
                 Stmt::Volume(volume) => self.volume(volume, &known, &mut spec.volumes),
                 Stmt::Mount(mount) => spec.mounts.push(mount.clone()),
+                Stmt::Privileged(on) => spec.privileged = Some(on.clone()),
+                Stmt::Capabilities(list) => spec.capabilities = self.capabilities(list),
                 _ => {}
             }
         }
         spec
     }
 
+    /// `capabilities [...]`: Linux capability names, such as `SYS_ADMIN`.
+    fn capabilities(&mut self, list: &ast::Value) -> Option<Spanned<Vec<String>>> {
+        let ValueKind::List(items) = &list.kind else {
+            return None;
+        };
+        let mut names = Vec::new();
+        for item in items {
+            match &item.kind {
+                ValueKind::Word(w) | ValueKind::Str(w)
+                    if !w.is_empty() && w.chars().all(|c| c.is_ascii_uppercase() || c == '_') =>
+                {
+                    names.push(w.trim_start_matches("CAP_").to_owned());
+                }
+                _ => self.report(Diagnostic::WrongType {
+                    name: "capabilities".to_owned(),
+                    expected: "a capability name in capitals, such as `SYS_ADMIN`".to_owned(),
+                    expected_short: "not a capability".to_owned(),
+                    found: types::found(&item.kind),
+                    span: item.span,
+                    help: "write the names of `man 7 capabilities` without `CAP_`: `capabilities [SYS_ADMIN, NET_ADMIN]`".to_owned(),
+                }),
+            }
+        }
+        Some(Spanned {
+            node: names,
+            span: list.span,
+        })
+    }
+
     fn custom_container(&mut self, block: &ContainerBlock) {
         let Some(runs) = &block.runs else {
-            self.report(Diagnostic::Layout {
+            self.report(Diagnostic::ServiceChoice {
                 what: format!(
                     "container `{}` does not say which service it runs",
                     block.name
                 ),
                 span: block.name.span,
-                label: "no `runs`".to_owned(),
+                label: "no `runs`: it would start every service".to_owned(),
                 help: format!("write `container {} runs SERVICE {{ ... }}`", block.name),
             });
             return;

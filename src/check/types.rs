@@ -89,6 +89,15 @@ impl ParamType {
         }
     }
 
+    /// A value of this type as the file writes it, for helps.
+    #[must_use]
+    pub fn sample(&self) -> String {
+        match self {
+            ParamType::Host => "\"one.example.com\"".into(),
+            other => other.example().trim_matches('`').to_owned(),
+        }
+    }
+
     /// What a value of this type is, in words.
     #[must_use]
     pub fn describe(&self) -> String {

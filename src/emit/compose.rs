@@ -119,17 +119,18 @@ fn port(port: &PortNumber) -> String {
 
 fn mount(mount: &crate::model::MountEntry) -> Node {
     let (kind, source) = match &mount.source {
-        MountSource::Volume(name) => ("volume", name.clone()),
-        MountSource::Bind(path) => ("bind", path.replace('$', "$$")),
+        MountSource::Volume(name) => ("volume", Some(name.clone())),
+        MountSource::Bind(path) => ("bind", Some(path.replace('$', "$$"))),
+        MountSource::Anonymous => ("volume", None),
     };
-    let mut entries = vec![
-        ("type".to_owned(), Node::str(kind)),
-        ("source".to_owned(), Node::Str(source)),
-        (
-            "target".to_owned(),
-            Node::str(mount.target.replace('$', "$$")),
-        ),
-    ];
+    let mut entries = vec![("type".to_owned(), Node::str(kind))];
+    if let Some(source) = source {
+        entries.push(("source".to_owned(), Node::Str(source)));
+    }
+    entries.push((
+        "target".to_owned(),
+        Node::str(mount.target.replace('$', "$$")),
+    ));
     if mount.readonly {
         entries.push(("read_only".to_owned(), Node::Bool(true)));
     }

@@ -8,19 +8,11 @@ use indexmap::IndexMap;
 
 use super::{
     Address, Container, Deployment, EnvEntry, EnvValue, MountEntry, MountSource, Origin,
-    PortMapping, PortNumber, Setting,
+    PortMapping, PortNumber, Setting, switch_on,
 };
 use crate::check::resolve::{ContainerSpec, Resolved, SettingValue};
 use crate::reference::{ALL_SERVICES, Internal, Layout, Reference, Role};
 use crate::syntax::ast::{PortSide, VolumeSource};
-
-/// The parameter that selects the TLS proxy, which decides the container side
-/// of the `plain`/`tls` roles (rule D2).
-const TLS_SWITCH: &str = "TLS_PROXY_ENABLED";
-/// The parameter that says what a container runs (rule P5).
-const SERVICE_PARAM: &str = "OPENNEBULA_FRONTEND_SERVICE";
-/// The parameter `maintenance yes` sets (rule R3).
-const MAINTENANCE_PARAM: &str = "MAINTENANCE_MODE";
 
 /// Builds the model of one resolved deployment.
 #[must_use]
@@ -32,6 +24,18 @@ pub fn lower(resolved: &Resolved, reference: &Reference, source_name: &str) -> D
         source_name: source_name.to_owned(),
         reference_version: reference.version.clone(),
         layout: resolved.layout_name.clone(),
+        runtime: resolved.runtime.as_ref().map_or_else(
+            || super::Runtime {
+                name: "docker".to_owned(),
+                rootless: false,
+                origin: Origin::Default,
+            },
+            |r| super::Runtime {
+                name: r.name.text.clone(),
+                rootless: r.rootless,
+                origin: Origin::User(r.name.span),
+            },
+        ),
         restart: resolved
             .restart
             .as_ref()
@@ -52,6 +56,16 @@ pub fn lower(resolved: &Resolved, reference: &Reference, source_name: &str) -> D
     for container in &mut deployment.containers {
         if single {
             container.container_name = Some(deployment.name.clone());
+        }
+        let spec = resolved
+            .containers
+            .iter()
+            .find(|s| s.name.text == container.name);
+        if let Some(on) = spec.and_then(|s| s.privileged.as_ref()) {
+            container.privileged = on.node;
+        }
+        if let Some(caps) = spec.and_then(|s| s.capabilities.as_ref()) {
+            container.caps.clone_from(&caps.node);
         }
     }
     let running: Vec<(String, String)> = deployment
@@ -128,7 +142,17 @@ fn containers(
         _ => {
             for spec in &resolved.containers {
                 let service = spec.runs.as_ref().map_or(ALL_SERVICES, |r| r.text.as_str());
-                containers.push(empty_container(&spec.name.text, service, reference));
+                let mut container = empty_container(&spec.name.text, service, reference);
+                // A container of its own that runs everything is privileged
+                // like the stdlib's single container.
+                if let Some(single) = reference
+                    .all_in_one_container()
+                    .filter(|_| service == ALL_SERVICES)
+                {
+                    container.privileged |= single.privileged;
+                    container.caps.extend(single.caps.iter().cloned());
+                }
+                containers.push(container);
             }
         }
     }
@@ -204,6 +228,9 @@ fn volume_mount(
             false,
             Origin::User(span),
         ),
+        Some((VolumeSource::Anonymous, span)) => {
+            (MountSource::Anonymous, false, Origin::User(span))
+        }
         None => (
             MountSource::Volume(volume.to_owned()),
             false,
@@ -266,10 +293,10 @@ impl Environment<'_> {
                 );
             }
         };
-        if let Some(param) = self.reference.params.get(SERVICE_PARAM) {
+        if let Some(param) = self.reference.param_meaning("service") {
             if param.default.as_deref() != Some(service.as_str()) {
                 put(
-                    SERVICE_PARAM,
+                    &param.name,
                     EnvValue::Text(service.clone()),
                     Origin::Derived,
                 );
@@ -292,10 +319,11 @@ impl Environment<'_> {
                 put(name, EnvValue::Text(value.clone()), Origin::Layout);
             }
         }
-        if let Some(on) = &self.resolved.maintenance {
+        let maintenance = self.reference.param_meaning("maintenance");
+        if let (Some(on), Some(param)) = (&self.resolved.maintenance, maintenance) {
             let value = if on.node { "yes" } else { "no" };
             put(
-                MAINTENANCE_PARAM,
+                &param.name,
                 EnvValue::Text(value.to_owned()),
                 Origin::User(on.span),
             );
@@ -344,10 +372,7 @@ impl Environment<'_> {
     /// Parameters set from a deploy parameter: the user's value does not win
     /// (the validator reports a disagreement, rule D1).
     fn is_derived(&self, name: &str) -> bool {
-        self.reference
-            .deploys
-            .values()
-            .any(|d| d.sets.as_ref().is_some_and(|(param, _)| param == name))
+        is_derived(self.reference, name)
     }
 
     /// `*_HOST` values for a container: the container that runs the located
@@ -455,7 +480,7 @@ fn deploy_values(
             let side = publish.and_then(|p| p.side.as_ref());
             let (port, origin) = match side {
                 Some(side) => (side_port(role, side.node), Origin::User(side.span)),
-                None if !tls_enabled(role, containers) => (role.plain, Origin::Derived),
+                None if !tls_enabled(reference, role, containers) => (role.plain, Origin::Derived),
                 None => (None, Origin::Default),
             };
             if let Some(port) = port {
@@ -466,6 +491,20 @@ fn deploy_values(
     values
 }
 
+/// Parameters the compiler sets and the user cannot override: those set from
+/// a deploy parameter (D1, N2, N3) and the one that says what a container
+/// runs (P5). The validator reports a user's value that disagrees.
+#[must_use]
+pub fn is_derived(reference: &Reference, name: &str) -> bool {
+    reference
+        .deploys
+        .values()
+        .any(|d| d.sets.as_ref().is_some_and(|(param, _)| param == name))
+        || reference
+            .param_meaning("service")
+            .is_some_and(|p| p.name == name)
+}
+
 fn side_port(role: &Role, side: PortSide) -> Option<u16> {
     match side {
         PortSide::Tls => role.tls,
@@ -473,15 +512,16 @@ fn side_port(role: &Role, side: PortSide) -> Option<u16> {
     }
 }
 
-/// Whether the TLS proxy is on in the container that runs a role's service.
-fn tls_enabled(role: &Role, containers: &[Container]) -> bool {
-    let host = containers
+/// Whether the switch under which a role's TLS port listens (the TLS proxy)
+/// is on in the container that runs the role's service.
+fn tls_enabled(reference: &Reference, role: &Role, containers: &[Container]) -> bool {
+    let Some(switch) = reference.switch_of(&role.service, role.tls) else {
+        return true;
+    };
+    containers
         .iter()
-        .find(|c| c.service == role.service)
-        .or_else(|| containers.iter().find(|c| c.service == ALL_SERVICES));
-    !host
-        .and_then(|c| c.env.get(TLS_SWITCH))
-        .is_some_and(|e| e.value == EnvValue::Text("no".to_owned()))
+        .find(|c| c.service == role.service || c.service == ALL_SERVICES)
+        .is_none_or(|c| switch_on(reference, c, switch))
 }
 
 /// IPv6 addresses go in brackets, as compose's port syntax wants them.
@@ -537,20 +577,8 @@ fn listening(reference: &Reference, role: &Role, container: &Container) -> bool 
         return true;
     };
     reference
-        .listens
-        .iter()
-        .filter(|l| l.port == port && l.service == role.service)
-        .all(|l| {
-            l.when.as_ref().is_none_or(|switch| {
-                container
-                    .env
-                    .get(switch)
-                    .is_none_or(|e| e.value != EnvValue::Text("no".to_owned()))
-                    && reference.params.get(switch).is_some_and(|p| {
-                        p.default.as_deref() == Some("yes") || container.env.contains_key(switch)
-                    })
-            })
-        })
+        .switch_of(&role.service, Some(port))
+        .is_none_or(|switch| switch_on(reference, container, switch))
 }
 
 /// The named volumes the containers mount, with the user's explicit names.

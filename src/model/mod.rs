@@ -9,7 +9,7 @@ use std::net::IpAddr;
 
 use indexmap::IndexMap;
 
-pub use lower::lower;
+pub use lower::{is_derived, lower};
 
 use crate::syntax::Span;
 
@@ -47,6 +47,7 @@ pub struct Deployment {
     pub reference_version: String,
     pub layout: String,
     pub restart: String,
+    pub runtime: Runtime,
     /// The deploy parameters (`.env`), in the reference's order.
     pub deploy: IndexMap<String, Setting>,
     pub containers: Vec<Container>,
@@ -57,6 +58,15 @@ pub struct Deployment {
     /// The reference defaults of the parameters the containers read:
     /// (name, default, doc), for `default.env`.
     pub defaults: Vec<(String, String, String)>,
+}
+
+/// The container runtime the deployment runs on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Runtime {
+    /// `docker` or `podman`.
+    pub name: String,
+    pub rootless: bool,
+    pub origin: Origin,
 }
 
 /// A value with its origin.
@@ -133,6 +143,8 @@ pub enum MountSource {
     Volume(String),
     /// A host directory.
     Bind(String),
+    /// A volume of its own, dropped with the container.
+    Anonymous,
 }
 
 /// One mount of a container.
@@ -142,6 +154,24 @@ pub struct MountEntry {
     pub target: String,
     pub readonly: bool,
     pub origin: Origin,
+}
+
+/// Whether a bool parameter is on in a container: its value there, else the
+/// reference default. The image reads yes/true/1 in any case as on.
+#[must_use]
+pub fn switch_on(
+    reference: &crate::reference::Reference,
+    container: &Container,
+    param: &str,
+) -> bool {
+    let value = match container.env.get(param).map(|e| &e.value) {
+        Some(EnvValue::Text(text)) => Some(text.as_str()),
+        _ => reference
+            .params
+            .get(param)
+            .and_then(|p| p.default.as_deref()),
+    };
+    value.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "yes" | "true" | "1"))
 }
 
 impl Deployment {

@@ -99,6 +99,15 @@ pub enum Stmt {
         host: Value,
     },
     Container(ContainerBlock),
+    /// `runtime NAME [rootless]`
+    Runtime {
+        name: Ident,
+        rootless: bool,
+    },
+    /// `privileged yes|no` (in a container block)
+    Privileged(Spanned<bool>),
+    /// `capabilities [...]` (in a container block)
+    Capabilities(Value),
 }
 
 /// `NAME = value` inside `env { }`.
@@ -144,6 +153,8 @@ pub struct VolumeStmt {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VolumeSource {
     Named(Option<Spanned<String>>),
+    /// Not kept when the container is removed (rule C4).
+    Anonymous,
     Bind {
         host: Spanned<String>,
         readonly: bool,
@@ -242,6 +253,10 @@ pub struct ServiceDef {
     pub container: Option<Ident>,
     pub privileged: bool,
     pub caps: Vec<Ident>,
+    /// Services it cannot work without (rule C8, error).
+    pub needs: Vec<Ident>,
+    /// Services it works badly without (rule C8, warning).
+    pub wants: Vec<Ident>,
     pub doc: String,
 }
 
@@ -270,6 +285,12 @@ pub struct ParamDef {
     pub required: Option<ServiceSet>,
     pub secret: bool,
     pub locates: Option<Ident>,
+    /// The parameter that must come with this one (rule P6).
+    pub pairs_with: Option<Ident>,
+    /// The other form of the same thing (path or base64, rule P6).
+    pub alternative_to: Option<Ident>,
+    /// The statement of the language that sets it (`service`, `maintenance`).
+    pub means: Option<Ident>,
     pub doc: String,
 }
 
@@ -303,6 +324,8 @@ pub struct VolumeDef {
 pub struct DirectoryDef {
     pub path: Spanned<String>,
     pub implicit: bool,
+    /// Must not be one volume shared between containers (rule C5).
+    pub unshared: bool,
     pub doc: String,
 }
 

@@ -55,9 +55,37 @@ struct Parser {
     errors: Vec<Diagnostic>,
 }
 
+/// A pair's span without the blanks and comments that pest's implicit
+/// whitespace takes in before a trailing optional that did not match
+/// (`publish ROLE PORT` followed by a comment and `from` absent).
 fn span(pair: &Pair<'_, Rule>) -> Span {
-    let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let whole = pair.as_span();
+    let last_child = pair
+        .clone()
+        .into_inner()
+        .flatten()
+        .map(|p| p.as_span().end())
+        .max();
+    let end = match last_child {
+        Some(child_end) if child_end < whole.end() => {
+            let tail = &whole.get_input()[child_end..whole.end()];
+            if is_blank(tail) {
+                child_end
+            } else {
+                whole.end()
+            }
+        }
+        _ => whole.end(),
+    };
+    Span::new(whole.start(), end)
+}
+
+/// Only whitespace and comments.
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim_start();
+        line.is_empty() || line.starts_with('#')
+    })
 }
 
 fn ident(pair: &Pair<'_, Rule>) -> Ident {
@@ -139,6 +167,18 @@ impl Parser {
                 Stmt::External { service, host }
             }
             Rule::container_block => Stmt::Container(self.container_block(pair)),
+            Rule::runtime_stmt => Stmt::Runtime {
+                rootless: has(&pair, Rule::kw_rootless),
+                name: ident(&parts(pair).next()?),
+            },
+            Rule::privileged_set => {
+                let value = parts(pair).next()?;
+                Stmt::Privileged(Spanned {
+                    node: boolean(&value),
+                    span: span(&value),
+                })
+            }
+            Rule::capabilities_stmt => Stmt::Capabilities(self.value(parts(pair).next()?)),
             _ => return None,
         })
     }
@@ -211,6 +251,8 @@ impl Parser {
         let source_pair = inner.next()?;
         let source = if source_pair.as_rule() == Rule::named_volume {
             VolumeSource::Named(parts(source_pair).next().map(|p| self.string(p)))
+        } else if source_pair.as_rule() == Rule::anonymous_volume {
+            VolumeSource::Anonymous
         } else {
             let readonly = has(&source_pair, Rule::kw_readonly);
             let host = path(&parts(source_pair).next()?);
@@ -398,11 +440,19 @@ impl Parser {
             container: None,
             privileged: false,
             caps: Vec::new(),
+            needs: Vec::new(),
+            wants: Vec::new(),
             doc: String::new(),
         };
         for stmt in inner {
             match stmt.as_rule() {
                 Rule::doc_stmt => def.doc = self.doc(stmt).node,
+                Rule::needs_stmt => def
+                    .needs
+                    .extend(parts(stmt).next().map(names).unwrap_or_default()),
+                Rule::wants_stmt => def
+                    .wants
+                    .extend(parts(stmt).next().map(names).unwrap_or_default()),
                 Rule::reference_container => def.container = first_ident(stmt),
                 Rule::privileged_stmt => def.privileged = true,
                 Rule::cap_stmt => def.caps.extend(first_ident(stmt)),
@@ -424,6 +474,9 @@ impl Parser {
             required: None,
             secret: false,
             locates: None,
+            pairs_with: None,
+            alternative_to: None,
+            means: None,
             doc: String::new(),
         };
         for stmt in stmts {
@@ -434,6 +487,9 @@ impl Parser {
                 Rule::required_stmt => def.required = service_set(stmt),
                 Rule::secret_stmt => def.secret = true,
                 Rule::locates_stmt => def.locates = first_ident(stmt),
+                Rule::pairs_stmt => def.pairs_with = first_ident(stmt),
+                Rule::alternative_stmt => def.alternative_to = first_ident(stmt),
+                Rule::means_stmt => def.means = first_ident(stmt),
                 _ => {}
             }
         }
@@ -499,12 +555,14 @@ impl Parser {
         let mut def = DirectoryDef {
             path: path(&inner.next()?),
             implicit: false,
+            unshared: false,
             doc: String::new(),
         };
         for stmt in inner {
             match stmt.as_rule() {
                 Rule::doc_stmt => def.doc = self.doc(stmt).node,
                 Rule::implicit_stmt => def.implicit = true,
+                Rule::unshared_stmt => def.unshared = true,
                 _ => {}
             }
         }

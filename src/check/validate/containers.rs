@@ -1,0 +1,463 @@
+//! Rules about containers, volumes and the runtime: C1 privileged, C2
+//! capabilities, C3 Docker across containers, C4 anonymous data, C5 logs
+//! shared, C6 shared volumes, C7 one container per service, C8 dependencies,
+//! R1 restart, R2 Podman at boot, R3 maintenance.
+
+use std::collections::BTreeSet;
+
+use super::Context;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Container, MountSource, Origin, switch_on};
+use crate::reference::ALL_SERVICES;
+use crate::syntax::Span;
+use crate::syntax::ast::VolumeSource;
+
+pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    c1_privileged(cx, out);
+    c2_sys_admin(cx, out);
+    c3_docker_across_containers(cx, out);
+    c4_named_volumes(cx, out);
+    c5_unshared(cx, out);
+    c6_shared_volumes(cx, out);
+    c7_one_service_group(cx, out);
+    c8_dependencies(cx, out);
+    r1_restart(cx, out);
+    r2_podman_at_boot(cx, out);
+    r3_maintenance(cx, out);
+}
+
+/// Where to point for a container's privileges: its `privileged` or
+/// `capabilities`, else its block, else the deployment's name.
+fn privilege_span(cx: &Context<'_>, container: &Container) -> Span {
+    let spec = cx.spec(&container.name);
+    spec.and_then(|s| s.privileged.as_ref().map(|p| p.span))
+        .or_else(|| spec.and_then(|s| s.capabilities.as_ref().map(|c| c.span)))
+        .unwrap_or_else(|| cx.container_span(&container.name))
+}
+
+/// C1: Docker-in-Docker needs a privileged container.
+fn c1_privileged(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let switch = cx.reference.param_meaning("privileged");
+    for container in cx.deployment.containers.iter().filter(|c| !c.privileged) {
+        let service_needs = cx
+            .reference
+            .services
+            .get(&container.service)
+            .is_some_and(|s| s.privileged);
+        let switched = switch.filter(|p| {
+            p.read_by(&container.service) && switch_on(cx.reference, container, &p.name)
+        });
+        let what = if service_needs {
+            format!("the `{}` service", container.service)
+        } else if let Some(param) = switched {
+            format!("Docker-in-Docker (`{}` is on)", param.name)
+        } else {
+            continue;
+        };
+        let help = if cx
+            .spec(&container.name)
+            .is_some_and(|s| s.privileged.is_some())
+        {
+            "remove `privileged no` from this container".to_owned()
+        } else {
+            format!(
+                "write `privileged yes` in `container {} {{ }}`",
+                container.name
+            )
+        };
+        out.push(Diagnostic::NeedsPrivileged {
+            container: container.name.clone(),
+            what,
+            span: privilege_span(cx, container),
+            help,
+        });
+    }
+}
+
+/// C2: oned needs `SYS_ADMIN` (a privileged container has it).
+fn c2_sys_admin(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for container in cx.deployment.containers.iter().filter(|c| !c.privileged) {
+        let services: Vec<&crate::reference::Service> = if container.service == ALL_SERVICES {
+            cx.reference.services.values().collect()
+        } else {
+            cx.reference
+                .services
+                .get(&container.service)
+                .into_iter()
+                .collect()
+        };
+        for service in services {
+            for cap in service
+                .caps
+                .iter()
+                .filter(|cap| !container.caps.contains(cap))
+            {
+                out.push(Diagnostic::NeedsCapability {
+                    container: container.name.clone(),
+                    service: service.name.clone(),
+                    cap: cap.clone(),
+                    span: privilege_span(cx, container),
+                    help: if cx.spec(&container.name).is_some_and(|s| s.capabilities.is_some()) {
+                        format!("add `{cap}` to `capabilities [...]`, or remove that line to keep onefront's")
+                    } else {
+                        format!("write `privileged yes` or `capabilities [{cap}]` in `container {} {{ }}`", container.name)
+                    },
+                });
+            }
+        }
+    }
+}
+
+/// C3: a service that reaches another container through a port that listens
+/// only under a switch (the Docker daemon's TCP port) needs that switch on
+/// there.
+fn c3_docker_across_containers(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for client in &cx.deployment.containers {
+        for param in cx
+            .reference
+            .params
+            .values()
+            .filter(|p| p.read_by(&client.service))
+        {
+            let Some(target) = &param.locates else {
+                continue;
+            };
+            let Some(server) = cx
+                .deployment
+                .containers
+                .iter()
+                .find(|c| &c.service == target)
+            else {
+                continue;
+            };
+            if server.name == client.name {
+                continue;
+            }
+            // The ports other containers use: not published, and here only
+            // under a switch (the Docker daemon's TCP port).
+            let switches = cx
+                .reference
+                .listens
+                .iter()
+                .filter(|l| &l.service == target && !l.published)
+                .filter_map(|l| l.when.as_deref());
+            for switch in switches.collect::<BTreeSet<_>>() {
+                if switch_on(cx.reference, server, switch) {
+                    continue;
+                }
+                let setting = cx.setting_for(&server.name, switch);
+                out.push(Diagnostic::Unreachable {
+                    client: client.name.clone(),
+                    client_service: client.service.clone(),
+                    server: server.name.clone(),
+                    server_service: server.service.clone(),
+                    span: setting.map_or_else(|| cx.container_span(&server.name), |s| s.value_span),
+                    why: format!("`{switch}` is off"),
+                    help: match setting {
+                        Some(_) => format!(
+                            "remove `{switch} = no`: {} listens for {} only with `{switch} = yes`",
+                            server.service, client.service
+                        ),
+                        None => format!(
+                            "add `{switch} = yes` to the `env` of `{}`: {} listens for {} only then",
+                            server.name, server.service, client.service
+                        ),
+                    },
+                });
+            }
+        }
+    }
+}
+
+/// Whether a path holds data the reference keeps in a volume of its own.
+fn is_data(cx: &Context<'_>, path: &str) -> bool {
+    cx.reference
+        .volumes
+        .values()
+        .any(|v| v.path == path && v.implicit)
+        || cx
+            .reference
+            .directories
+            .iter()
+            .any(|d| d.path == path && d.implicit)
+}
+
+/// C4: data directories live in named volumes or on the host.
+fn c4_named_volumes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let volumes = cx.resolved.volumes.values().chain(
+        cx.resolved
+            .containers
+            .iter()
+            .flat_map(|c| c.volumes.values()),
+    );
+    for volume in volumes.filter(|v| v.source == VolumeSource::Anonymous) {
+        let paths: BTreeSet<&str> = cx
+            .deployment
+            .containers
+            .iter()
+            .flat_map(|c| c.mounts.iter())
+            .filter(|m| m.source == MountSource::Anonymous && m.origin == Origin::User(volume.span))
+            .map(|m| m.target.as_str())
+            .collect();
+        if let Some(path) = paths.into_iter().find(|p| is_data(cx, p)) {
+            out.push(Diagnostic::AnonymousData {
+                volume: volume.name.text.clone(),
+                path: path.to_owned(),
+                span: volume.span,
+            });
+        }
+    }
+}
+
+/// C5: a directory the reference says must not be shared (`/var/log`) is
+/// not one volume (or one host directory) in several containers.
+fn c5_unshared(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for directory in cx.reference.directories.iter().filter(|d| d.unshared) {
+        let mut by_source: Vec<(&MountSource, Vec<&crate::model::MountEntry>)> = Vec::new();
+        for mount in cx
+            .deployment
+            .containers
+            .iter()
+            .flat_map(|c| c.mounts.iter())
+        {
+            if mount.target != directory.path || mount.source == MountSource::Anonymous {
+                continue;
+            }
+            match by_source
+                .iter_mut()
+                .find(|(source, _)| **source == mount.source)
+            {
+                Some((_, mounts)) => mounts.push(mount),
+                None => by_source.push((&mount.source, vec![mount])),
+            }
+        }
+        for (_, mounts) in by_source.into_iter().filter(|(_, m)| m.len() > 1) {
+            let span = mounts
+                .iter()
+                .find_map(|m| m.origin.span())
+                .unwrap_or(cx.resolved.name.span);
+            let volume = cx
+                .reference
+                .volumes
+                .values()
+                .find(|v| v.path.starts_with(&format!("{}/", directory.path)));
+            out.push(Diagnostic::SharedUnshareable {
+                path: directory.path.clone(),
+                span,
+                count: mounts.len(),
+                help: volume.map_or_else(
+                    || "give each container its own".to_owned(),
+                    |v| {
+                        format!(
+                            "share `{}` at {} instead; onefront does so by default",
+                            v.name, v.path
+                        )
+                    },
+                ),
+            });
+        }
+    }
+}
+
+/// The Docker volume name a container's block gives a volume, if any.
+fn explicit_name<'a>(cx: &Context<'a>, container: &str, volume: &str) -> Option<&'a str> {
+    let user = cx
+        .spec(container)
+        .and_then(|s| s.volumes.get(volume))
+        .or_else(|| cx.resolved.volumes.get(volume))?;
+    match &user.source {
+        VolumeSource::Named(Some(name)) => Some(name.node.as_str()),
+        _ => None,
+    }
+}
+
+/// C6: a volume that several services use is the same in each container
+/// that runs one of them: same kind, same host path, same Docker name.
+fn c6_shared_volumes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for volume in cx
+        .reference
+        .volumes
+        .values()
+        .filter(|v| v.used_by.len() > 1)
+    {
+        let mut first: Option<(&MountSource, Option<&str>)> = None;
+        for container in cx
+            .deployment
+            .containers
+            .iter()
+            .filter(|c| volume.used_by.contains(&c.service))
+        {
+            let target = volume.path_in(&container.service);
+            let Some(mount) = container.mounts.iter().find(|m| m.target == target) else {
+                continue;
+            };
+            let this = (
+                &mount.source,
+                explicit_name(cx, &container.name, &volume.name),
+            );
+            match first {
+                None => first = Some(this),
+                Some(seen) if seen == this => {}
+                Some(_) => out.push(Diagnostic::VolumeDiffers {
+                    volume: volume.name.clone(),
+                    span: mount.origin.span().unwrap_or_else(|| cx.container_span(&container.name)),
+                    container: container.name.clone(),
+                    help: format!(
+                        "set `volume {}` once for the whole deployment, not in one container: {} share it",
+                        volume.name,
+                        volume.used_by.join(", ")
+                    ),
+                }),
+            }
+        }
+    }
+}
+
+/// C7: a service runs in one container; `all` and `none` run alone.
+fn c7_one_service_group(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let containers = &cx.deployment.containers;
+    for (i, container) in containers.iter().enumerate() {
+        let earlier = containers[..i]
+            .iter()
+            .find(|c| c.service == container.service);
+        let alone = matches!(container.service.as_str(), ALL_SERVICES | "none");
+        let span = cx.container_span(&container.name);
+        if let Some(first) = earlier {
+            out.push(Diagnostic::ServiceTwice {
+                what: format!("{} runs in two containers", container.service),
+                span,
+                label: format!("`{}` runs it again", container.name),
+                first: Some(cx.container_span(&first.name)),
+                help: "keep one of the two containers".to_owned(),
+            });
+        } else if alone && containers.len() > 1 {
+            out.push(Diagnostic::ServiceTwice {
+                what: format!("`{}` runs {} beside other containers", container.name, container.service),
+                span,
+                label: format!("{} stands alone", container.service),
+                first: None,
+                help: format!(
+                    "`{}` cannot share a deployment with other services: use `layout all-in-one`, or give this container one service",
+                    container.service
+                ),
+            });
+        }
+    }
+}
+
+/// C8: what a service talks to runs in the deployment or is named as
+/// external.
+fn c8_dependencies(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let runs = |service: &str| {
+        cx.deployment
+            .containers
+            .iter()
+            .any(|c| c.service == service || c.service == ALL_SERVICES)
+            || cx.resolved.externals.contains_key(service)
+    };
+    let mut reported = BTreeSet::new();
+    for container in &cx.deployment.containers {
+        let Some(service) = cx.reference.services.get(&container.service) else {
+            continue;
+        };
+        let needs = service.needs.iter().map(|n| (n, true));
+        let wants = service.wants.iter().map(|n| (n, false));
+        for (needed, hard) in needs.chain(wants) {
+            if runs(needed) || !reported.insert((service.name.clone(), needed.clone())) {
+                continue;
+            }
+            let span = cx
+                .resolved
+                .without
+                .get(needed)
+                .copied()
+                .or(cx.resolved.layout.as_ref().map(|l| l.span))
+                .unwrap_or(cx.resolved.name.span);
+            let locator = cx
+                .reference
+                .params
+                .values()
+                .find(|p| p.locates.as_deref() == Some(needed));
+            let help = match locator {
+                Some(_) => format!(
+                    "run {needed} too (remove it from `without`, or add a container that runs it), or name a server of your own: `external {needed} \"HOST\"`"
+                ),
+                None => format!(
+                    "run {needed} too (remove it from `without`, or add a container that runs it)"
+                ),
+            };
+            if hard {
+                out.push(Diagnostic::MissingService {
+                    service: service.name.clone(),
+                    needed: needed.clone(),
+                    span,
+                    help,
+                });
+            } else {
+                let what = cx
+                    .reference
+                    .services
+                    .get(needed)
+                    .map_or_else(String::new, |s| s.doc.clone());
+                out.push(Diagnostic::MissingHelper {
+                    service: service.name.clone(),
+                    needed: needed.clone(),
+                    span,
+                    help: format!("{needed} is the {what}; {help}"),
+                });
+            }
+        }
+    }
+}
+
+/// R1: the reference's restart policy brings containers back after a crash
+/// and a reboot; `no` and `on-failure` do not.
+fn r1_restart(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(policy) = &cx.resolved.restart else {
+        return;
+    };
+    let consequence = match policy.text.as_str() {
+        "no" => "the containers stay down after a crash or a reboot",
+        "on-failure" => "the containers stay down after a reboot or a clean exit",
+        _ => return,
+    };
+    let layout = cx.reference.layouts.get(&cx.deployment.layout);
+    let expected = layout.map_or("always", |l| l.restart.as_str());
+    out.push(Diagnostic::RestartPolicy {
+        policy: policy.text.clone(),
+        consequence: consequence.to_owned(),
+        span: policy.span,
+        layout: cx.deployment.layout.clone(),
+        expected: expected.to_owned(),
+        help: format!("remove `restart {}` to get `{expected}`", policy.text),
+    });
+}
+
+/// R2: rootless Podman's unit is a user unit, which starts at boot only when
+/// the user lingers.
+fn r2_podman_at_boot(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let runtime = &cx.deployment.runtime;
+    if runtime.name == "podman" && runtime.rootless {
+        out.push(Diagnostic::NoBootUnit {
+            span: runtime.origin.span().unwrap_or(cx.resolved.name.span),
+            help: "the generated unit is a user unit: run `loginctl enable-linger USER` once so that it starts at boot, or run Podman as root".to_owned(),
+        });
+    }
+}
+
+/// R3: maintenance mode starts no service; it is for a short repair run.
+fn r3_maintenance(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(param) = cx.reference.param_meaning("maintenance") else {
+        return;
+    };
+    let spans: BTreeSet<Span> = cx
+        .deployment
+        .containers
+        .iter()
+        .filter(|c| switch_on(cx.reference, c, &param.name))
+        .filter_map(|c| c.env.get(&param.name)?.origin.span())
+        .collect();
+    for span in spans {
+        out.push(Diagnostic::Maintenance { span });
+    }
+}

@@ -1,0 +1,88 @@
+//! Deployments -> diagnostics of the rules of the reference, one function per
+//! rule id (`p3_required`, `n5_collisions`, ...). A rule reads the model (what
+//! will be deployed, after everything onefront derives) and the resolved file
+//! (where the user said it). The validator never writes anything.
+
+mod containers;
+mod params;
+mod ports;
+
+pub use ports::n5_collisions;
+
+use crate::check::resolve::{ContainerSpec, Resolved, Setting};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Container, Deployment};
+use crate::reference::Reference;
+use crate::syntax::Span;
+
+/// Checks one deployment against the rules (collisions between deployments
+/// are [`n5_collisions`]).
+#[must_use]
+pub fn validate(
+    resolved: &Resolved,
+    deployment: &Deployment,
+    reference: &Reference,
+) -> Vec<Diagnostic> {
+    let context = Context {
+        resolved,
+        deployment,
+        reference,
+    };
+    let mut out = Vec::new();
+    params::check(&context, &mut out);
+    ports::check(&context, &mut out);
+    containers::check(&context, &mut out);
+    out
+}
+
+/// What every rule reads.
+struct Context<'a> {
+    resolved: &'a Resolved,
+    deployment: &'a Deployment,
+    reference: &'a Reference,
+}
+
+impl<'a> Context<'a> {
+    /// The user's block for a container, if any.
+    fn spec(&self, container: &str) -> Option<&'a ContainerSpec> {
+        self.resolved
+            .containers
+            .iter()
+            .find(|s| s.name.text == container)
+    }
+
+    /// Where to point for a container: its block, else the deployment name.
+    fn container_span(&self, container: &str) -> Span {
+        self.spec(container)
+            .map_or(self.resolved.name.span, |s| s.name.span)
+    }
+
+    /// Every parameter the user set, with the container block it is in
+    /// (`None` for the deployment's own `env`).
+    fn settings(&self) -> impl Iterator<Item = (Option<&'a ContainerSpec>, &'a Setting)> + 'a {
+        let top = self.resolved.env.iter().map(|s| (None, s));
+        let blocks = self
+            .resolved
+            .containers
+            .iter()
+            .flat_map(|c| c.env.iter().map(move |s| (Some(c), s)));
+        top.chain(blocks)
+    }
+
+    /// The containers a setting reaches: its block's, or every one.
+    fn reached_by(&self, block: Option<&ContainerSpec>) -> Vec<&'a Container> {
+        self.deployment
+            .containers
+            .iter()
+            .filter(|c| block.is_none_or(|b| b.name.text == c.name))
+            .collect()
+    }
+
+    /// Where the user set a parameter, for a container.
+    fn setting_for(&self, container: &str, param: &str) -> Option<&'a Setting> {
+        let own = self
+            .spec(container)
+            .and_then(|s| s.env.iter().find(|e| e.name.text == param));
+        own.or_else(|| self.resolved.env.iter().find(|e| e.name.text == param))
+    }
+}

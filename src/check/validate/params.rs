@@ -1,0 +1,244 @@
+//! Rules about parameters: P3 required, P4 scope, P5 one service per
+//! container, P6 pairs, P7 files that must be mounted, P8 container names.
+//! (P1 and P2 are names and types: the resolver checks them.)
+
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+
+use indexmap::IndexMap;
+
+use super::Context;
+use crate::check::resolve::SettingValue;
+use crate::diagnostic::Diagnostic;
+use crate::model::{EnvValue, Origin, is_derived};
+use crate::reference::Param;
+
+pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    p3_required(cx, out);
+    p4_scope(cx, out);
+    p5_service_per_container(cx, out);
+    p6_pairs(cx, out);
+    p7_file_present(cx, out);
+    p8_container_host_names(cx, out);
+}
+
+/// P3: what a service cannot start without is set in every container that
+/// runs it. `*_HOST` parameters are onefront's to set; a service they would
+/// name that is missing is rule C8.
+fn p3_required(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mut missing: IndexMap<&str, Vec<&crate::model::Container>> = IndexMap::new();
+    for container in &cx.deployment.containers {
+        for param in cx.reference.params.values() {
+            let by_default = param.means.as_deref() == Some("service")
+                && param.default.as_deref() == Some(container.service.as_str());
+            if param.required.contains(&container.service)
+                && param.locates.is_none()
+                && !container.env.contains_key(&param.name)
+                && !by_default
+            {
+                missing.entry(&param.name).or_default().push(container);
+            }
+        }
+    }
+    for (name, containers) in missing {
+        let Some(param) = cx.reference.params.get(name) else {
+            continue;
+        };
+        let names: Vec<&str> = containers.iter().map(|c| c.name.as_str()).collect();
+        let services: BTreeSet<&str> = containers.iter().map(|c| c.service.as_str()).collect();
+        let span = match containers.as_slice() {
+            [one] => cx.container_span(&one.name),
+            _ => cx.resolved.name.span,
+        };
+        out.push(Diagnostic::Required {
+            param: name.to_owned(),
+            container: crate::syntax::join_or(
+                &names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>(),
+            )
+            .replace(" or ", " and "),
+            service: services.into_iter().collect::<Vec<_>>().join(", "),
+            span,
+            help: format!("add `{name} = {}` to `env`: {}", sample(param), param.doc),
+        });
+    }
+}
+
+/// What to write for a parameter in a help: `secret` for secrets.
+fn sample(param: &Param) -> String {
+    if param.secret {
+        "secret".to_owned()
+    } else {
+        param.ty.sample()
+    }
+}
+
+/// P4: a parameter that reaches no container whose services read it has no
+/// effect (onefront passes each parameter only to its readers).
+fn p4_scope(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (block, setting) in cx.settings() {
+        let name = &setting.name.text;
+        let Some(param) = cx.reference.params.get(name) else {
+            continue;
+        };
+        if is_derived(cx.reference, name) {
+            continue;
+        }
+        let reached = cx.reached_by(block);
+        if reached.iter().any(|c| param.read_by(&c.service)) {
+            continue;
+        }
+        let readers = param.reads.to_table().replace(',', ", ");
+        let (why, help) = match reached.as_slice() {
+            [one] if block.is_some() => (
+                format!(
+                    "`{}` runs {}, which does not read it",
+                    one.name, one.service
+                ),
+                format!(
+                    "it is read by {readers} only: move it to the `env` of a container that runs one of them, or to the deployment's `env`"
+                ),
+            ),
+            _ => (
+                "no container of this deployment runs a service that reads it".to_owned(),
+                format!("it is read by {readers} only: remove it, or run one of them"),
+            ),
+        };
+        out.push(Diagnostic::OutOfScope {
+            param: name.clone(),
+            why,
+            span: setting.name.span,
+            help,
+        });
+    }
+}
+
+/// P5: what a container runs is said by the layout (`runs` in `custom`),
+/// never by hand: a container without it would start every service.
+fn p5_service_per_container(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(param) = cx.reference.param_meaning("service") else {
+        return;
+    };
+    for (_, setting) in cx.settings() {
+        if setting.name.text == param.name {
+            out.push(Diagnostic::ServiceChoice {
+                what: format!("`{}` is set by the layout, not in `env`", param.name),
+                span: setting.name.span,
+                label: "set by hand here".to_owned(),
+                help: "to choose what each container runs, write `layout custom` and `container NAME runs SERVICE { }`".to_owned(),
+            });
+        }
+    }
+}
+
+/// The user's entries of a parameter across containers, once per place in
+/// the file.
+fn user_entries<'a>(
+    cx: &Context<'a>,
+    param: &str,
+) -> Vec<(&'a crate::model::Container, crate::syntax::Span)> {
+    let mut seen = BTreeSet::new();
+    cx.deployment
+        .containers
+        .iter()
+        .filter_map(|c| match c.env.get(param)?.origin {
+            Origin::User(span) => Some((c, span)),
+            _ => None,
+        })
+        .filter(|(_, span)| seen.insert(*span))
+        .collect()
+}
+
+/// P6: a key without its certificate (or the reverse) is a mistake; the path
+/// and the base64 form of the same thing together are ambiguous.
+fn p6_pairs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for param in cx.reference.params.values() {
+        for (container, span) in user_entries(cx, &param.name) {
+            if let Some(partner) = &param.pairs_with {
+                if !container.env.contains_key(partner) {
+                    out.push(Diagnostic::Unpaired {
+                        param: param.name.clone(),
+                        partner: partner.clone(),
+                        span,
+                        help: format!("add `{partner}` beside it, or remove `{}`", param.name),
+                    });
+                }
+            }
+            let other = param.alternative_to.as_ref().and_then(|other| {
+                let entry = container.env.get(other)?;
+                Some((other, entry.origin.span()?))
+            });
+            if let Some((other, other_span)) = other {
+                out.push(Diagnostic::BothForms {
+                    param: param.name.clone(),
+                    other: other.clone(),
+                    span,
+                    other_span,
+                    help: format!(
+                        "keep one: `{other}` (a file in the container) or `{}` (the content)",
+                        param.name
+                    ),
+                });
+            }
+        }
+    }
+}
+
+/// P7: a path parameter points into a directory that a mount or volume of
+/// that container provides; otherwise the file cannot be there.
+fn p7_file_present(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // Per place in the file: (param, path, containers lacking the mount).
+    let mut unmounted: IndexMap<crate::syntax::Span, (&str, &str, Vec<&str>)> = IndexMap::new();
+    for container in &cx.deployment.containers {
+        for (name, entry) in &container.env {
+            let (Origin::User(span), EnvValue::Text(path)) = (entry.origin, &entry.value) else {
+                continue;
+            };
+            let is_path = cx
+                .reference
+                .params
+                .get(name)
+                .is_some_and(|p| p.ty == crate::check::types::ParamType::Path);
+            let mounted = container.mounts.iter().any(|m| {
+                path == &m.target
+                    || path.starts_with(&format!("{}/", m.target.trim_end_matches('/')))
+            });
+            if is_path && !mounted {
+                let slot = unmounted.entry(span).or_insert((name, path, Vec::new()));
+                slot.2.push(&container.name);
+            }
+        }
+    }
+    for (span, (name, path, containers)) in unmounted {
+        let dir = path
+            .rsplit_once('/')
+            .map_or("/", |(dir, _)| if dir.is_empty() { "/" } else { dir });
+        let shown: Vec<String> = containers.iter().map(|c| format!("`{c}`")).collect();
+        out.push(Diagnostic::FileNotMounted {
+            param: name.to_owned(),
+            path: path.to_owned(),
+            container: crate::syntax::join_or(&shown).replace(" or ", " and "),
+            span,
+            help: format!("mount the host directory that holds it: `mount /etc/opennebula{dir} at {dir} readonly`"),
+        });
+    }
+}
+
+/// P8: `*_HOST` parameters name containers, whose addresses change.
+fn p8_container_host_names(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, setting) in cx.settings() {
+        let locates = cx
+            .reference
+            .params
+            .get(&setting.name.text)
+            .is_some_and(|p| p.locates.is_some());
+        if let SettingValue::Text(value) = &setting.value {
+            if locates && value.parse::<IpAddr>().is_ok() {
+                out.push(Diagnostic::AddressForContainer {
+                    param: setting.name.text.clone(),
+                    address: value.clone(),
+                    span: setting.value_span,
+                });
+            }
+        }
+    }
+}
