@@ -195,6 +195,18 @@ struct Input {
 
 /// Reads a file; on failure, reports it and gives the exit code it earns.
 fn read(printer: &Printer, path: &Utf8Path) -> Result<Input, u8> {
+    // Refuse an absurd file before reading it into memory.
+    if let Ok(meta) = std::fs::metadata(path) {
+        let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        if meta.is_file() && size > crate::syntax::MAX_SOURCE_BYTES {
+            let too_large = Diagnostic::TooLarge {
+                size,
+                limit: crate::syntax::MAX_SOURCE_BYTES,
+            };
+            printer.diagnostics(path, "", &[too_large]);
+            return Err(INVALID);
+        }
+    }
     let bytes = std::fs::read(path).map_err(|source| {
         printer.error(&IoError {
             path: path.to_owned(),
@@ -251,15 +263,21 @@ fn validate(
 ) -> u8 {
     let (inputs, mut code) = read_all(printer, files);
     let results = check_inputs(&inputs);
+    let lines: Vec<report::Lines<'_>> =
+        inputs.iter().map(|i| report::Lines::new(&i.text)).collect();
     let entries: Vec<report::Entry<'_>> = inputs
         .iter()
         .zip(&results)
-        .flat_map(|(input, checked)| {
-            checked.diagnostics.iter().map(|diagnostic| report::Entry {
-                file: input.path.as_str(),
-                text: &input.text,
-                diagnostic,
-            })
+        .zip(&lines)
+        .flat_map(|((input, checked), lines)| {
+            checked
+                .diagnostics
+                .iter()
+                .map(move |diagnostic| report::Entry {
+                    file: input.path.as_str(),
+                    lines,
+                    diagnostic,
+                })
         })
         .collect();
     let rendered = match format {
@@ -392,7 +410,7 @@ fn with_reference(
             return USAGE;
         }
     };
-    match body(&reference) {
+    match body(reference) {
         Ok(text) => {
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
             OK

@@ -83,6 +83,40 @@ pub enum Diagnostic {
     )]
     TooLarge { size: usize, limit: usize },
 
+    #[error("lists nest {depth} deep here; onefront reads {limit} levels at most")]
+    #[diagnostic(
+        code(onefront::syntax),
+        help(
+            "no parameter takes nested lists; write a flat list such as `[\"a.example.com\", \"b.example.com\"]`"
+        )
+    )]
+    TooDeep {
+        depth: usize,
+        limit: usize,
+        #[label("too deep")]
+        span: Span,
+    },
+
+    #[error("this file declares more than {limit} deployments")]
+    #[diagnostic(
+        code(onefront::limit),
+        help(
+            "one host runs a handful of front-ends; split the file, or check that it is the right one"
+        )
+    )]
+    TooManyDeployments {
+        limit: usize,
+        #[label("deployment number {}", limit + 1)]
+        span: Span,
+    },
+
+    #[error("{omitted} more diagnostics are not shown")]
+    #[diagnostic(
+        code(onefront::limit),
+        help("fix the ones above and run onefront again")
+    )]
+    TooManyDiagnostics { omitted: usize, errors: bool },
+
     #[error("the file is not valid UTF-8")]
     #[diagnostic(code(onefront::syntax), help("save the file as UTF-8"))]
     NotUtf8,
@@ -559,6 +593,18 @@ pub enum Diagnostic {
         span: Span,
     },
 
+    #[error(
+        "`{param}` is a secret written in the file: its value will stand in clear text in docker-compose.yml and custom.env"
+    )]
+    #[diagnostic(code(onefront::secret), severity(Warning))]
+    InlineSecret {
+        param: String,
+        #[label("a secret, inline")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
     #[error("{what} is not supported yet")]
     #[diagnostic(code(onefront::unsupported))]
     Unsupported {
@@ -590,6 +636,9 @@ impl Diagnostic {
     /// Whether this diagnostic fails a run (errors do, warnings do not).
     #[must_use]
     pub fn is_error(&self) -> bool {
+        if let Diagnostic::TooManyDiagnostics { errors, .. } = self {
+            return *errors;
+        }
         !matches!(
             self.severity(),
             Some(miette::Severity::Warning | miette::Severity::Advice)

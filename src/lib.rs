@@ -69,13 +69,35 @@ pub fn check_files(files: &[(&str, &str)]) -> Vec<Checked> {
     let all: Vec<(usize, &str, &model::Deployment)> = results
         .iter()
         .enumerate()
-        .flat_map(|(i, checked)| checked.deployments.iter().map(move |d| (i, files[i].0, d)))
+        .zip(files)
+        .flat_map(|((i, checked), (name, _))| {
+            checked.deployments.iter().map(move |d| (i, *name, d))
+        })
         .collect();
     let collisions = check::validate::n5_collisions(&all);
     for (file, diagnostic) in collisions {
         results[file].diagnostics.push(diagnostic);
     }
-    results.into_iter().map(sorted).collect()
+    results.into_iter().map(sorted).map(capped).collect()
+}
+
+/// At most this many diagnostics per file are kept: enough for any real
+/// file, and output stays bounded for absurd ones.
+pub const MAX_DIAGNOSTICS: usize = 1000;
+
+/// At most this many deployments per file.
+pub const MAX_DEPLOYMENTS: usize = 10_000;
+
+/// Keeps the first [`MAX_DIAGNOSTICS`] and says how many more there were.
+fn capped(mut checked: Checked) -> Checked {
+    if checked.diagnostics.len() > MAX_DIAGNOSTICS {
+        let rest = checked.diagnostics.split_off(MAX_DIAGNOSTICS);
+        checked.diagnostics.push(Diagnostic::TooManyDiagnostics {
+            omitted: rest.len(),
+            errors: rest.iter().any(Diagnostic::is_error),
+        });
+    }
+    checked
 }
 
 fn check_one(path: &str, text: &str) -> Checked {
@@ -100,6 +122,13 @@ fn check_one(path: &str, text: &str) -> Checked {
             return checked;
         }
     };
+    if let Some(extra) = file.deployments.get(MAX_DEPLOYMENTS) {
+        checked.diagnostics.push(Diagnostic::TooManyDeployments {
+            limit: MAX_DEPLOYMENTS,
+            span: extra.name.span,
+        });
+        return checked;
+    }
     if file.deployments.is_empty() {
         checked.diagnostics.push(Diagnostic::NoDeployment {
             span: file.version.span,
@@ -114,19 +143,36 @@ fn check_one(path: &str, text: &str) -> Checked {
                     .to_owned(),
         });
     }
-    let (resolved, diagnostics) = check::resolve::resolve(&file, &reference);
+    let (resolved, diagnostics) = check::resolve::resolve(&file, reference);
     checked.diagnostics.extend(diagnostics);
     if checked.has_errors() {
         return sorted(checked);
     }
     for deployment in &resolved {
-        let model = model::lower(deployment, &reference, source_name);
+        let model = model::lower(deployment, reference, source_name);
         checked
             .diagnostics
-            .extend(check::validate::validate(deployment, &model, &reference));
+            .extend(check::validate::validate(deployment, &model, reference));
         checked.deployments.push(model);
     }
     sorted(checked)
+}
+
+/// Every stage a user can reach, on any text, keeping nothing: check,
+/// render each diagnostic, emit when valid. For the fuzzer and its corpus
+/// test: whatever the input, this must return.
+#[doc(hidden)]
+pub fn exercise(text: &str) {
+    let checked = check("input.onefront", text);
+    let handler = diagnostic::plain_handler();
+    for found in &checked.diagnostics {
+        let _ = diagnostic::render(&handler, "input.onefront", text, found);
+    }
+    if !checked.has_errors() {
+        for deployment in &checked.deployments {
+            let _ = emit::emit(deployment);
+        }
+    }
 }
 
 /// Checks a file and, when it has no errors, emits every deployment's files.
@@ -158,7 +204,7 @@ pub fn not_emittable(deployment: &model::Deployment) -> Option<Diagnostic> {
 }
 
 /// The reference a file's header names.
-fn load(version: &syntax::Ident) -> Result<Reference, Diagnostic> {
+fn load(version: &syntax::Ident) -> Result<&'static Reference, Diagnostic> {
     if let Some(loaded) = Reference::load(&version.text) {
         return loaded;
     }

@@ -2,6 +2,8 @@
 //! OpenNebula image lives in `stdlib/*.onefront`; this module only gives it
 //! types so that the later stages can look things up.
 
+use std::sync::OnceLock;
+
 use indexmap::IndexMap;
 
 use crate::check::types::{ParamType, render_default};
@@ -246,20 +248,27 @@ pub struct Reference {
 }
 
 impl Reference {
-    /// Loads the embedded stdlib for `version`, `None` if there is none.
+    /// The embedded stdlib for `version`, `None` if there is none. Each is
+    /// parsed once per process.
     #[must_use]
-    pub fn load(version: &str) -> Option<Result<Reference, Diagnostic>> {
-        STDLIBS
-            .iter()
-            .find(|(v, _, _)| *v == version)
-            .map(|(_, path, text)| Self::from_source(path, text))
+    pub fn load(version: &str) -> Option<Result<&'static Reference, Diagnostic>> {
+        static LOADED: OnceLock<Vec<Result<Reference, Diagnostic>>> = OnceLock::new();
+        let loaded = LOADED.get_or_init(|| {
+            STDLIBS
+                .iter()
+                .map(|(_, path, text)| Self::from_source(path, text))
+                .collect()
+        });
+        let index = STDLIBS.iter().position(|(v, _, _)| *v == version)?;
+        Some(loaded.get(index)?.as_ref().map_err(Clone::clone))
     }
 
     /// Parses and types a stdlib text. Any problem is an internal error: the
     /// stdlib ships with the binary and is tested.
     pub fn from_source(path: &str, text: &str) -> Result<Reference, Diagnostic> {
         let file = crate::syntax::parse(text).map_err(|errors| {
-            Diagnostic::Internal(format!("{path} does not parse: {}", errors[0]))
+            let first = errors.first().map(ToString::to_string).unwrap_or_default();
+            Diagnostic::Internal(format!("{path} does not parse: {first}"))
         })?;
         let reference = file
             .references

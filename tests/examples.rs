@@ -106,27 +106,13 @@ fn secret_env(artifacts: &[Artifact]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `docker-compose config --format json` of each deployment, as JSON.
+/// `docker-compose config --format json` of one deployment's folder.
 fn compose_config(
     dir: &camino::Utf8Path,
     deployment: &str,
     env: &[(String, String)],
 ) -> serde_json::Value {
-    let output = Command::new(tools::docker_compose())
-        .arg("--project-directory")
-        .arg(dir.join(deployment))
-        .args(["config", "--format", "json"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "docker-compose config rejected {deployment}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    tools::compose_config(dir.join(deployment).as_std_path(), env)
 }
 
 fn deployments(artifacts: &[Artifact]) -> Vec<String> {
@@ -291,17 +277,7 @@ fn yaml_1_1_reads_the_compose_files_as_compose_does() {
         let dir = written(&artifacts);
         for deployment in deployments(&artifacts) {
             let file = dir.path().join(&deployment).join("docker-compose.yml");
-            let output = Command::new(tools::python())
-                .args(["-c", "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)"])
-                .arg(&file)
-                .output()
-                .unwrap();
-            assert!(
-                output.status.success(),
-                "{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            let read: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            let read = tools::pyyaml_load(file.as_std_path());
             for service in read["services"].as_object().unwrap().values() {
                 for value in service["environment"]
                     .as_object()

@@ -1,7 +1,8 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
-    reason = "a failing test panics"
+    clippy::format_push_string,
+    reason = "tests panic to fail, and build their inputs as text"
 )]
 
 //! The integration tests, one binary: the UI corpus, the examples through
@@ -10,10 +11,15 @@
 mod support {
     pub mod tempdir;
     pub mod tools;
+    pub mod values;
 }
 
 mod cli;
 mod examples;
 mod formats;
+mod fuzz_corpus;
+mod limits;
+mod output;
 mod reference_tables;
+mod roundtrip;
 mod ui;

@@ -35,16 +35,9 @@ fn table(name: &str) -> Vec<Vec<(String, String)>> {
 }
 
 fn params_json() -> Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_onefront"))
-        .args(["params", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    crate::support::tools::json_of(
+        Command::new(env!("CARGO_BIN_EXE_onefront")).args(["params", "--format", "json"]),
+    )
 }
 
 /// Compares one table with the JSON rows, every column but `summary`.

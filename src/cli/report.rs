@@ -12,7 +12,7 @@ use crate::diagnostic::Diagnostic;
 /// One diagnostic of one file, with what every format needs.
 pub struct Entry<'a> {
     pub file: &'a str,
-    pub text: &'a str,
+    pub lines: &'a Lines<'a>,
     pub diagnostic: &'a Diagnostic,
 }
 
@@ -24,26 +24,42 @@ struct Place {
     end_column: usize,
 }
 
-fn place(text: &str, offset: usize, len: usize) -> Place {
-    let (line, column) = line_column(text, offset);
-    let (end_line, end_column) = line_column(text, offset + len);
-    Place {
-        line,
-        column,
-        end_line,
-        end_column,
-    }
+/// Where each line of a text starts, to turn offsets into lines and
+/// columns without scanning the text again for every diagnostic.
+pub struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
 }
 
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
+impl<'a> Lines<'a> {
+    #[must_use]
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
     }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|start| *start <= offset);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+
+    fn place(&self, offset: usize, len: usize) -> Place {
+        let (line, column) = self.line_column(offset);
+        let (end_line, end_column) = self.line_column(offset + len);
+        Place {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
 }
 
 fn severity(diagnostic: &Diagnostic) -> &'static str {
@@ -63,7 +79,7 @@ fn labels(entry: &Entry<'_>) -> Vec<(Place, String)> {
         .flatten()
         .map(|label| {
             let words = label.label().unwrap_or_default().to_owned();
-            (place(entry.text, label.offset(), label.len()), words)
+            (entry.lines.place(label.offset(), label.len()), words)
         })
         .collect()
 }

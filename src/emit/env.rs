@@ -92,8 +92,10 @@ pub fn secrets_template(deployment: &Deployment) -> Option<String> {
     Some(out)
 }
 
-/// A value as compose's env-file reader takes it back: bare when it is plain,
-/// else single-quoted (literal but for `\'`).
+/// A value as Compose's env-file reader (compose-go dotenv) takes it back
+/// exactly: bare when it is plain, else double-quoted with `\\ \" \n \r \t
+/// \$` escaped (a single-quoted value cannot end in a backslash, and an
+/// unescaped `$` would be interpolated).
 #[must_use]
 pub fn quote(value: &str) -> String {
     let plain = value.chars().all(|c| {
@@ -104,8 +106,21 @@ pub fn quote(value: &str) -> String {
             )
     });
     if plain {
-        value.to_owned()
-    } else {
-        format!("'{}'", value.replace('\'', "\\'"))
+        return value.to_owned();
     }
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '$' => out.push_str("\\$"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

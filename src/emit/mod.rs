@@ -3,7 +3,7 @@
 //! touches the disk (`output.rs` does, once).
 
 mod compose;
-mod env;
+pub mod env;
 mod systemd;
 pub mod yaml;
 

@@ -33,6 +33,7 @@ pub fn parse(source: &str) -> Result<File, Vec<Diagnostic>> {
             limit: MAX_SOURCE_BYTES,
         }]);
     }
+    check_nesting(source)?;
     // Error detail makes pest record the literals it expected (`{`, `}`,
     // `=`) and the furthest position reached, for messages in words.
     pest::set_error_detail(true);
@@ -48,6 +49,42 @@ pub fn parse(source: &str) -> Result<File, Vec<Diagnostic>> {
     } else {
         Err(parser.errors)
     }
+}
+
+/// How deep lists may nest: no parameter takes nested lists, and pest's
+/// recursion must stay far from the end of the stack.
+pub const MAX_NESTING: usize = 16;
+
+/// Refuses deeply nested brackets before pest recurses into them.
+fn check_nesting(source: &str) -> Result<(), Vec<Diagnostic>> {
+    let mut depth = 0usize;
+    let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
+    for (at, c) in source.char_indices() {
+        match c {
+            '\n' => (in_comment, in_string) = (false, false),
+            _ if in_comment => {}
+            '\\' if in_string && !escaped => {
+                escaped = true;
+                continue;
+            }
+            '"' if !escaped => in_string = !in_string,
+            '#' if !in_string => in_comment = true,
+            '[' if !in_string => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(vec![Diagnostic::TooDeep {
+                        depth,
+                        limit: MAX_NESTING,
+                        span: Span::new(at, at + 1),
+                    }]);
+                }
+            }
+            ']' if !in_string => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        escaped = false;
+    }
+    Ok(())
 }
 
 #[derive(Default)]

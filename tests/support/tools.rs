@@ -70,3 +70,42 @@ fn is_executable(path: &Path) -> bool {
     path.metadata()
         .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
 }
+
+/// Runs a command and reads its standard output as JSON; panics with its
+/// standard error when it fails.
+pub fn json_of(command: &mut std::process::Command) -> serde_json::Value {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{command:?} printed no JSON: {e}"))
+}
+
+/// What Docker Compose v2 makes of the project in `dir` (`config --format
+/// json`), with only `PATH` and `env` in its environment.
+pub fn compose_config(dir: &Path, env: &[(String, String)]) -> serde_json::Value {
+    let mut command = std::process::Command::new(docker_compose());
+    command
+        .arg("--project-directory")
+        .arg(dir)
+        .args(["config", "--format", "json"])
+        .env_clear()
+        .env("PATH", env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    json_of(&mut command)
+}
+
+/// What PyYAML (a YAML 1.1 reader) makes of a YAML file, as JSON.
+pub fn pyyaml_load(file: &Path) -> serde_json::Value {
+    let script = "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1], encoding='utf-8')), sys.stdout)";
+    json_of(
+        std::process::Command::new(python())
+            .args(["-c", script])
+            .arg(file),
+    )
+}

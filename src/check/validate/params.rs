@@ -20,6 +20,30 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     p6_pairs(cx, out);
     p7_file_present(cx, out);
     p8_container_host_names(cx, out);
+    inline_secrets(cx, out);
+}
+
+/// Not a rule of the reference but of onefront: a secret's value belongs in
+/// the environment at deploy time, not in the file (and so not in the
+/// generated files, which onefront then writes mode 0600).
+fn inline_secrets(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, setting) in cx.settings() {
+        let secret = cx
+            .reference
+            .params
+            .get(&setting.name.text)
+            .is_some_and(|p| p.secret);
+        if secret && matches!(setting.value, SettingValue::Text(_)) {
+            out.push(Diagnostic::InlineSecret {
+                param: setting.name.text.clone(),
+                span: setting.value_span,
+                help: format!(
+                    "write `{} = secret` and give the value at deploy time: in secrets.env beside the unit, or in the environment of `docker compose`",
+                    setting.name.text
+                ),
+            });
+        }
+    }
 }
 
 /// P3: what a service cannot start without is set in every container that

@@ -315,6 +315,9 @@ pub fn n5_collisions(deployments: &[(usize, &str, &Deployment)]) -> Vec<(usize, 
     type Users<'a> = (HashMap<Option<IpAddr>, Seen<'a>>, Option<Option<IpAddr>>);
     let mut by_port: HashMap<(u16, &str), Users<'_>> = HashMap::new();
     let mut out = Vec::new();
+    // Past the cap, collisions are counted, not worded (100k front-ends on
+    // one address would otherwise make a million diagnostics).
+    let mut omitted: Option<(usize, usize)> = None;
     for (file, file_name, deployment) in deployments {
         for port in published(deployment) {
             let (addresses, any) = by_port.entry((port.port, port.protocol)).or_default();
@@ -332,6 +335,10 @@ pub fn n5_collisions(deployments: &[(usize, &str, &Deployment)]) -> Vec<(usize, 
                 let same_deployment = first.file == *file && first.deployment == deployment.name;
                 if same_deployment && first.role == port.role {
                     // One role twice: two containers run its service (C7).
+                    continue;
+                }
+                if out.len() >= crate::MAX_DIAGNOSTICS {
+                    omitted.get_or_insert((*file, 0)).1 += 1;
                     continue;
                 }
                 let same_file = first.file == *file;
@@ -373,6 +380,15 @@ pub fn n5_collisions(deployments: &[(usize, &str, &Deployment)]) -> Vec<(usize, 
                 span,
             });
         }
+    }
+    if let Some((file, count)) = omitted {
+        out.push((
+            file,
+            Diagnostic::TooManyDiagnostics {
+                omitted: count,
+                errors: true,
+            },
+        ));
     }
     out
 }

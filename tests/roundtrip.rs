@@ -1,0 +1,138 @@
+//! Nothing lost: 10,000 generated strings (seeded, the same every run) go
+//! through the language and the emitters and come back byte for byte from
+//! the real readers: the model from the parser, Docker Compose v2 (compose
+//! file and `.env`), and PyYAML (YAML 1.1) from the compose file.
+
+use std::collections::BTreeMap;
+
+use onefront::model::{EnvEntry, EnvValue, Origin, Setting};
+
+use crate::support::tempdir::TempDir;
+use crate::support::tools;
+use crate::support::values::{onefront_literal, values};
+
+const SEED: u64 = 0x0_5EED_2026;
+const COUNT: usize = 10_000;
+
+/// `.onefront` string literals reach the model exactly.
+#[test]
+fn source_strings_reach_the_model_exactly() {
+    let values = values(SEED, COUNT);
+    let mut source = String::from("onefront 5.13\n");
+    for (i, value) in values.iter().enumerate() {
+        let address = format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256);
+        source.push_str(&format!(
+            "deployment d{i} {{\n  bind {address}\n  env {{\n    OPENNEBULA_FRONTEND_HOST = \"h\"\n    OPENNEBULA_FRONTEND_SSH_HOST = \"h\"\n    MYSQL_DATABASE = {}\n  }}\n}}\n",
+            onefront_literal(value)
+        ));
+    }
+    let checked = onefront::check("values.onefront", &source);
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics.first());
+    assert_eq!(checked.deployments.len(), COUNT);
+    for (deployment, value) in checked.deployments.iter().zip(&values) {
+        let entry = &deployment.containers[0].env["MYSQL_DATABASE"];
+        assert_eq!(
+            entry.value,
+            EnvValue::Text(value.clone()),
+            "in {}",
+            deployment.name
+        );
+    }
+}
+
+/// A compiled deployment carrying every value twice: literally in the
+/// compose file (`V…`) and through `.env` (`E…` from the deploy parameter
+/// `D…`).
+fn loaded_model(values: &[String]) -> onefront::model::Deployment {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/dedicated-address.onefront"
+    ))
+    .unwrap();
+    let mut deployment = onefront::check("dedicated-address.onefront", &text)
+        .deployments
+        .remove(0);
+    for (i, value) in values.iter().enumerate() {
+        let entry = |value| EnvEntry {
+            value,
+            origin: Origin::Derived,
+            secret: false,
+        };
+        let container = &mut deployment.containers[0];
+        container
+            .env
+            .insert(format!("V{i:05}"), entry(EnvValue::Text(value.clone())));
+        container.env.insert(
+            format!("E{i:05}"),
+            entry(EnvValue::Deploy(format!("D{i:05}"))),
+        );
+        deployment.deploy.insert(
+            format!("D{i:05}"),
+            Setting {
+                value: value.clone(),
+                origin: Origin::Derived,
+            },
+        );
+    }
+    deployment
+}
+
+/// Compose writes a literal `$` back as `$$` in `config` output.
+fn as_compose_prints(value: &str) -> String {
+    value.replace('$', "$$")
+}
+
+#[test]
+fn docker_compose_and_yaml_1_1_read_back_every_value() {
+    let values = values(SEED, COUNT);
+    let deployment = loaded_model(&values);
+    let artifacts = onefront::emit::emit(&deployment);
+    let dir = TempDir::new();
+    onefront::output::write(dir.path(), &artifacts, false).unwrap();
+    let project = dir.path().join(&deployment.name);
+
+    let secrets = [("ONEADMIN_PASSWORD".to_owned(), "x".to_owned())];
+    let config = tools::compose_config(project.as_std_path(), &secrets);
+    let environment = config["services"][&deployment.containers[0].name]["environment"]
+        .as_object()
+        .unwrap();
+    let mut lost = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        for key in [format!("V{i:05}"), format!("E{i:05}")] {
+            if environment.get(&key).and_then(|v| v.as_str())
+                != Some(as_compose_prints(value).as_str())
+            {
+                lost.push(format!(
+                    "{key}: {value:?} came back as {:?}",
+                    environment.get(&key)
+                ));
+            }
+        }
+    }
+    assert!(
+        lost.is_empty(),
+        "{} of {} values changed, first: {:?}",
+        lost.len(),
+        2 * COUNT,
+        &lost[..lost.len().min(5)]
+    );
+
+    let compose = project.join("docker-compose.yml");
+    let read = tools::pyyaml_load(compose.as_std_path());
+    let environment: BTreeMap<String, serde_json::Value> = serde_json::from_value(
+        read["services"][&deployment.containers[0].name]["environment"].clone(),
+    )
+    .unwrap();
+    for (i, value) in values.iter().enumerate() {
+        assert_eq!(
+            environment[&format!("V{i:05}")],
+            as_compose_prints(value),
+            "PyYAML, value {i}"
+        );
+        assert_eq!(
+            environment[&format!("E{i:05}")],
+            format!("${{D{i:05}}}"),
+            "PyYAML, value {i}"
+        );
+    }
+}
