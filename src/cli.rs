@@ -59,6 +59,10 @@ enum Command {
         /// Overwrite files that onefront did not generate.
         #[arg(long)]
         force: bool,
+        /// Write the maintenance variant: the same project and volumes, with
+        /// every service configured but none started (rule R3).
+        #[arg(long)]
+        maintenance: bool,
     },
     /// Check files against the reference and report every problem; files
     /// given together are front-ends of one host (their ports must not
@@ -131,7 +135,17 @@ pub fn run() -> ExitCode {
             out,
             check,
             force,
-        } => compile(&printer, &files, &out, check, force),
+            maintenance,
+        } => compile(
+            &printer,
+            &files,
+            &out,
+            Mode {
+                check,
+                force,
+                maintenance,
+            },
+        ),
         Command::Validate {
             files,
             format,
@@ -315,26 +329,31 @@ fn rules() -> Vec<(String, String, String)> {
         .unwrap_or_default()
 }
 
-fn compile(
-    printer: &Printer,
-    files: &[Utf8PathBuf],
-    out: &Utf8Path,
+/// How `compile` writes.
+#[derive(Debug, Clone, Copy)]
+struct Mode {
     check: bool,
     force: bool,
-) -> u8 {
+    maintenance: bool,
+}
+
+fn compile(printer: &Printer, files: &[Utf8PathBuf], out: &Utf8Path, mode: Mode) -> u8 {
     let (inputs, mut code) = read_all(printer, files);
     let results = check_inputs(&inputs);
     let mut artifacts = Vec::new();
     for (input, checked) in inputs.iter().zip(&results) {
-        let mut checked = checked.clone();
-        checked
-            .diagnostics
-            .extend(checked.deployments.iter().filter_map(crate::not_emittable));
         printer.diagnostics(&input.path, &input.text, &checked.diagnostics);
         if checked.has_errors() {
             code = code.max(INVALID);
         } else {
-            artifacts.extend(checked.deployments.iter().flat_map(crate::emit::emit));
+            for mut deployment in checked.deployments.clone() {
+                if mode.maintenance {
+                    if let Some(Ok(reference)) = Reference::load(&deployment.reference_version) {
+                        crate::model::maintenance_variant(&mut deployment, reference);
+                    }
+                }
+                artifacts.extend(crate::emit::emit(&deployment));
+            }
         }
     }
     if code != OK {
@@ -345,10 +364,10 @@ fn compile(
         eprintln!("error: two deployments named `{clash}` would write the same files; rename one");
         return INVALID;
     }
-    if check {
+    if mode.check {
         return report_drift(out, &artifacts);
     }
-    match crate::output::write(out, &artifacts, force) {
+    match crate::output::write(out, &artifacts, mode.force) {
         Ok(()) => {
             let count = artifacts.len();
             eprintln!("wrote {count} files under {out}");

@@ -103,7 +103,13 @@ fn capped(mut checked: Checked) -> Checked {
 fn check_one(path: &str, text: &str) -> Checked {
     // Generated files name their source without its folder, so that output
     // does not depend on where the compile ran.
-    let source_name = camino::Utf8Path::new(path).file_name().unwrap_or(path);
+    let source = model::Source {
+        name: camino::Utf8Path::new(path)
+            .file_name()
+            .unwrap_or(path)
+            .to_owned(),
+        text: std::sync::Arc::from(text),
+    };
     let mut checked = Checked {
         deployments: Vec::new(),
         diagnostics: Vec::new(),
@@ -149,7 +155,7 @@ fn check_one(path: &str, text: &str) -> Checked {
         return sorted(checked);
     }
     for deployment in &resolved {
-        let model = model::lower(deployment, reference, source_name);
+        let model = model::lower(deployment, reference, &source);
         checked
             .diagnostics
             .extend(check::validate::validate(deployment, &model, reference));
@@ -181,26 +187,12 @@ pub fn compile(
     source_name: &str,
     text: &str,
 ) -> Result<(Vec<emit::Artifact>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut checked = check(source_name, text);
-    checked
-        .diagnostics
-        .extend(checked.deployments.iter().filter_map(not_emittable));
+    let checked = check(source_name, text);
     if checked.has_errors() {
         return Err(checked.diagnostics);
     }
     let artifacts = checked.deployments.iter().flat_map(emit::emit).collect();
     Ok((artifacts, checked.diagnostics))
-}
-
-/// What `validate` accepts but `compile` cannot write yet.
-#[must_use]
-pub fn not_emittable(deployment: &model::Deployment) -> Option<Diagnostic> {
-    let runtime = &deployment.runtime;
-    (runtime.name != "docker").then(|| Diagnostic::Unsupported {
-        what: format!("compiling for `runtime {}`", runtime.name),
-        span: runtime.origin.span().unwrap_or(deployment.name_span),
-        help: "validate checks Podman deployments already; compile writes Docker Compose output only, for now".to_owned(),
-    })
 }
 
 /// The reference a file's header names.

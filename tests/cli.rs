@@ -118,3 +118,52 @@ fn invalid_input_writes_nothing() {
     assert_eq!(result.status.code(), Some(1));
     assert!(!target.exists());
 }
+
+#[test]
+fn the_maintenance_variant_keeps_project_and_volumes() {
+    let normal = TempDir::new();
+    let repair = TempDir::new();
+    assert_eq!(
+        onefront(&[
+            "compile",
+            "examples/reference.onefront",
+            "-o",
+            normal.path().as_str()
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let result = onefront(&[
+        "compile",
+        "--maintenance",
+        "examples/reference.onefront",
+        "-o",
+        repair.path().as_str(),
+    ]);
+    assert_eq!(result.status.code(), Some(0));
+    let read = |dir: &TempDir| {
+        std::fs::read_to_string(dir.path().join("opennebula/docker-compose.yml")).unwrap()
+    };
+    let (normal, repair) = (read(&normal), read(&repair));
+    let top = |text: &str, key: &str| -> Vec<String> {
+        let mut lines = text.lines().skip_while(|l| !l.starts_with(key));
+        let first = lines.next().map(str::to_owned);
+        first
+            .into_iter()
+            .chain(lines.take_while(|l| l.starts_with(' ')).map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(top(&normal, "name:"), top(&repair, "name:"), "same project");
+    assert_eq!(
+        top(&normal, "volumes:"),
+        top(&repair, "volumes:"),
+        "same named volumes"
+    );
+    assert_eq!(
+        repair.matches("MAINTENANCE_MODE: \"yes\"").count(),
+        12,
+        "every container"
+    );
+    assert!(!normal.contains("MAINTENANCE_MODE"));
+}

@@ -41,9 +41,9 @@ fn source_strings_reach_the_model_exactly() {
 }
 
 /// A compiled deployment carrying every value twice: literally in the
-/// compose file (`V…`) and through `.env` (`E…` from the deploy parameter
-/// `D…`).
-fn loaded_model(values: &[String]) -> onefront::model::Deployment {
+/// compose file (`V…`) and, if asked, through `.env` (`E…` from the deploy
+/// parameter `D…`).
+fn loaded_model(values: &[String], through_env_file: bool) -> onefront::model::Deployment {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/dedicated-address.onefront"
@@ -62,6 +62,9 @@ fn loaded_model(values: &[String]) -> onefront::model::Deployment {
         container
             .env
             .insert(format!("V{i:05}"), entry(EnvValue::Text(value.clone())));
+        if !through_env_file {
+            continue;
+        }
         container.env.insert(
             format!("E{i:05}"),
             entry(EnvValue::Deploy(format!("D{i:05}"))),
@@ -85,7 +88,7 @@ fn as_compose_prints(value: &str) -> String {
 #[test]
 fn docker_compose_and_yaml_1_1_read_back_every_value() {
     let values = values(SEED, COUNT);
-    let deployment = loaded_model(&values);
+    let deployment = loaded_model(&values, true);
     let artifacts = onefront::emit::emit(&deployment);
     let dir = TempDir::new();
     onefront::output::write(dir.path(), &artifacts, false).unwrap();
@@ -135,4 +138,71 @@ fn docker_compose_and_yaml_1_1_read_back_every_value() {
             "PyYAML, value {i}"
         );
     }
+}
+
+/// The same compose file under the `podman` runtime, read by podman-compose
+/// (which prints values as the containers get them, `$$` already undone).
+/// Only the literal values: podman-compose reads `.env` with python-dotenv,
+/// whose quoting differs from compose-go's, and onefront's `.env` holds only
+/// deploy parameters that validation keeps plain (addresses, ports, image
+/// names), which both read alike; `env_files_hold_only_plain_values` checks
+/// that.
+#[test]
+fn podman_compose_reads_back_every_value() {
+    let values = values(SEED, COUNT);
+    let deployment = loaded_model(&values, false);
+    let dir = TempDir::new();
+    onefront::output::write(dir.path(), &onefront::emit::emit(&deployment), false).unwrap();
+    let compose = dir.path().join(&deployment.name).join("docker-compose.yml");
+    let secrets = [("ONEADMIN_PASSWORD".to_owned(), "x".to_owned())];
+    let config = tools::podman_compose_config(compose.as_std_path(), &secrets);
+    let environment = config["services"][&deployment.containers[0].name]["environment"]
+        .as_object()
+        .unwrap();
+    let mut lost = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        let key = format!("V{i:05}");
+        if environment.get(&key).and_then(|v| v.as_str()) != Some(value.as_str()) {
+            lost.push(format!(
+                "{key}: {value:?} came back as {:?}",
+                environment.get(&key)
+            ));
+        }
+    }
+    assert!(
+        lost.is_empty(),
+        "{} of {COUNT} values changed, first: {:?}",
+        lost.len(),
+        &lost[..lost.len().min(5)]
+    );
+}
+
+/// Every `.env` onefront writes for the examples and the UI corpus holds
+/// values that need no quoting in any env-file reader.
+#[test]
+fn env_files_hold_only_plain_values() {
+    let mut sources: Vec<std::path::PathBuf> = Vec::new();
+    for dir in ["examples", "tests/ui/compile", "tests/ui/rules"] {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        sources.extend(std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()));
+    }
+    let mut checked = 0;
+    for source in sources
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "onefront"))
+    {
+        let text = std::fs::read_to_string(source).unwrap();
+        for deployment in onefront::check("x.onefront", &text).deployments {
+            for (name, setting) in &deployment.deploy {
+                assert_eq!(
+                    onefront::emit::env::quote(&setting.value),
+                    setting.value,
+                    "{name} in {}",
+                    source.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100);
 }

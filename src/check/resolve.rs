@@ -40,6 +40,7 @@ pub struct Resolved {
     pub externals: IndexMap<String, Spanned<String>>,
     pub containers: Vec<ContainerSpec>,
     pub runtime: Option<Runtime>,
+    pub compose: Option<Ident>,
 }
 
 /// `runtime NAME [rootless]`, resolved.
@@ -48,6 +49,9 @@ pub struct Runtime {
     pub name: Ident,
     pub rootless: bool,
 }
+
+/// The Compose flavours onefront writes for.
+pub const COMPOSE_FLAVOURS: &[&str] = &["v2", "v1"];
 
 /// The container runtimes onefront knows.
 pub const RUNTIMES: &[&str] = &["docker", "podman"];
@@ -232,6 +236,7 @@ impl Resolver<'_> {
             externals: IndexMap::new(),
             containers: Vec::new(),
             runtime: None,
+            compose: None,
         };
         let mut singles: IndexMap<String, Span> = IndexMap::new();
         let mut env_seen = IndexMap::new();
@@ -377,6 +382,14 @@ impl Resolver<'_> {
                         name: name.clone(),
                         rootless: *rootless,
                     });
+                }
+            }
+            Stmt::Compose(flavour) => {
+                if single(self, "compose", flavour.span) {
+                    if !COMPOSE_FLAVOURS.contains(&flavour.text.as_str()) {
+                        self.unknown("Compose flavour", flavour, COMPOSE_FLAVOURS);
+                    }
+                    resolved.compose = Some(flavour.clone());
                 }
             }
             // Only in container blocks (the grammar sees to it).

@@ -10,7 +10,13 @@ use crate::model::{Address, Container, Deployment, EnvValue, MountSource, PortNu
 /// Renders `docker-compose.yml`.
 #[must_use]
 pub fn emit(deployment: &Deployment) -> String {
-    let mut top = vec![("name".to_owned(), Node::str(&deployment.name))];
+    // Compose v1 reads file format 3.7 and knows no top-level `name:` (the
+    // unit passes the project name instead).
+    let mut top = if deployment.compose == "v1" {
+        vec![("version".to_owned(), Node::str("3.7"))]
+    } else {
+        vec![("name".to_owned(), Node::str(&deployment.name))]
+    };
     let services = deployment
         .containers
         .iter()
@@ -31,9 +37,19 @@ pub fn emit(deployment: &Deployment) -> String {
             .collect();
         top.push(("volumes".to_owned(), Node::Map(volumes)));
     }
+    let tool = match (
+        deployment.runtime.name.as_str(),
+        deployment.compose.as_str(),
+    ) {
+        ("podman", _) => "podman-compose",
+        (_, "v1") => "docker-compose",
+        _ => "docker compose",
+    };
     header(
         deployment,
-        "Docker Compose project; `docker compose up -d` in this folder starts it.",
+        &format!(
+            "Compose project; `{tool} up -d` in this folder starts it (the unit does at boot)."
+        ),
     ) + &render(&top)
 }
 

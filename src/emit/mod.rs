@@ -72,6 +72,14 @@ pub fn emit(deployment: &Deployment) -> Vec<Artifact> {
         contents: systemd::emit(deployment),
         mode: PUBLIC,
     });
+    artifacts.push(Artifact {
+        path: dir.join("source.onefront"),
+        contents: header(
+            deployment,
+            "A copy of the source, which the unit's Documentation= points at.",
+        ) + &deployment.source,
+        mode,
+    });
     artifacts
 }
 

@@ -14,14 +14,26 @@ use crate::check::resolve::{ContainerSpec, Resolved, SettingValue};
 use crate::reference::{ALL_SERVICES, Internal, Layout, Reference, Role};
 use crate::syntax::ast::{PortSide, VolumeSource};
 
+/// The file a deployment comes from: its name (without folders) and text.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub text: std::sync::Arc<str>,
+}
+
 /// Builds the model of one resolved deployment.
 #[must_use]
-pub fn lower(resolved: &Resolved, reference: &Reference, source_name: &str) -> Deployment {
+pub fn lower(resolved: &Resolved, reference: &Reference, source: &Source) -> Deployment {
     let layout = reference.layouts.get(&resolved.layout_name);
     let mut deployment = Deployment {
         name: resolved.name.text.clone(),
         name_span: resolved.name.span,
-        source_name: source_name.to_owned(),
+        source_name: source.name.clone(),
+        source: source.text.clone(),
+        compose: resolved
+            .compose
+            .as_ref()
+            .map_or_else(|| "v2".to_owned(), |c| c.text.clone()),
         reference_version: reference.version.clone(),
         layout: resolved.layout_name.clone(),
         runtime: resolved.runtime.as_ref().map_or_else(
@@ -610,4 +622,26 @@ fn named_volumes(
             (name.to_owned(), explicit)
         })
         .collect()
+}
+
+/// The maintenance variant of a deployment (rule R3): the same project, so
+/// the same named volumes, with maintenance mode on in every container.
+pub fn maintenance_variant(deployment: &mut Deployment, reference: &Reference) {
+    let Some(param) = reference.param_meaning("maintenance") else {
+        return;
+    };
+    for container in deployment
+        .containers
+        .iter_mut()
+        .filter(|c| param.read_by(&c.service))
+    {
+        let entry = EnvEntry {
+            value: EnvValue::Text("yes".to_owned()),
+            origin: Origin::Derived,
+            secret: param.secret,
+        };
+        container.env.insert(param.name.clone(), entry);
+        let order = |name: &str| reference.params.get_index_of(name).unwrap_or(usize::MAX);
+        container.env.sort_by(|a, _, b, _| order(a).cmp(&order(b)));
+    }
 }

@@ -9,7 +9,7 @@ use std::net::IpAddr;
 
 use indexmap::IndexMap;
 
-pub use lower::{is_derived, lower};
+pub use lower::{Source, is_derived, lower, maintenance_variant};
 
 use crate::syntax::Span;
 
@@ -48,6 +48,12 @@ pub struct Deployment {
     pub layout: String,
     pub restart: String,
     pub runtime: Runtime,
+    /// The Compose file format and tool: `v2` (`docker compose`) or `v1`
+    /// (`docker-compose` 1.27 and later, file format 3.7).
+    pub compose: String,
+    /// The source text, shared by the deployments of one file: generated
+    /// files keep a copy for `Documentation=`.
+    pub source: std::sync::Arc<str>,
     /// The deploy parameters (`.env`), in the reference's order.
     pub deploy: IndexMap<String, Setting>,
     pub containers: Vec<Container>,

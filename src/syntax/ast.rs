@@ -99,6 +99,8 @@ pub enum Stmt {
         host: Value,
     },
     Container(ContainerBlock),
+    /// `compose v1|v2`
+    Compose(Ident),
     /// `runtime NAME [rootless]`
     Runtime {
         name: Ident,

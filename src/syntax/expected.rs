@@ -110,6 +110,7 @@ fn describe_statement(rule_name: &str) -> Option<&'static str> {
         "wrong_stmt" => "`wrong`",
         "right_stmt" => "`right`",
         "runtime_stmt" => "`runtime`",
+        "compose_stmt" => "`compose`",
         "privileged_stmt" | "privileged_set" => "`privileged`",
         "capabilities_stmt" => "`capabilities`",
         "needs_stmt" => "`needs`",

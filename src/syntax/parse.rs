@@ -208,6 +208,7 @@ impl Parser {
                 rootless: has(&pair, Rule::kw_rootless),
                 name: ident(&parts(pair).next()?),
             },
+            Rule::compose_stmt => Stmt::Compose(ident(&parts(pair).next()?)),
             Rule::privileged_set => {
                 let value = parts(pair).next()?;
                 Stmt::Privileged(Spanned {

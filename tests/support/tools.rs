@@ -109,3 +109,55 @@ pub fn pyyaml_load(file: &Path) -> serde_json::Value {
             .arg(file),
     )
 }
+
+/// `podman-compose` 1.6 (from the tools venv), which runs the `podman`
+/// runtime's compose files.
+///
+/// # Panics
+///
+/// If it is not installed.
+#[must_use]
+pub fn podman_compose() -> PathBuf {
+    find("podman-compose", &tools_dir().join("venv").join("bin"))
+}
+
+/// What podman-compose makes of a compose file (`config`, with the `.env`
+/// beside it), as JSON.
+pub fn podman_compose_config(file: &Path, env: &[(String, String)]) -> serde_json::Value {
+    let output = std::process::Command::new(podman_compose())
+        .arg("--file")
+        .arg(file)
+        .arg("config")
+        .env_clear()
+        .env("PATH", env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .unwrap_or_else(|e| panic!("podman-compose: {e}"));
+    assert!(
+        output.status.success(),
+        "podman-compose config: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let yaml =
+        std::env::temp_dir().join(format!("onefront-podman-config-{}.yml", std::process::id()));
+    std::fs::write(&yaml, &output.stdout).unwrap_or_else(|e| panic!("{}: {e}", yaml.display()));
+    let read = pyyaml_load(&yaml);
+    let _ = std::fs::remove_file(&yaml);
+    read
+}
+
+/// Debian's `docker-compose` 1.29 (Compose v1), for the `compose v1` output.
+///
+/// # Panics
+///
+/// If it is not installed.
+#[must_use]
+pub fn docker_compose_v1() -> PathBuf {
+    let path = PathBuf::from("/usr/bin/docker-compose");
+    assert!(
+        is_executable(&path),
+        "docker-compose v1 not found at {}: run scripts/install-test-tools",
+        path.display()
+    );
+    path
+}
