@@ -206,3 +206,96 @@ fn env_files_hold_only_plain_values() {
     }
     assert!(checked > 100);
 }
+
+/// Unit files carry no user string but deployment names (and paths made of
+/// them). 10,000 generated names, each of every shape a name may take,
+/// give units that `systemd-analyze verify` accepts and that hold the name
+/// as written; names that would need systemd's escaping (`%`, `\`, quotes,
+/// blanks) never get that far.
+#[test]
+fn systemd_units_carry_every_name() {
+    let mut rng = crate::support::values::Rng::new(SEED);
+    let first: Vec<char> = ('a'..='z').collect();
+    let rest: Vec<char> = first
+        .iter()
+        .copied()
+        .chain('0'..='9')
+        .chain(['-', '_'])
+        .collect();
+    let mut names = std::collections::BTreeSet::new();
+    while names.len() < COUNT {
+        let len = 1 + rng.below(62);
+        let name: String = std::iter::once(*rng.pick(&first))
+            .chain((1..len).map(|_| *rng.pick(&rest)))
+            .collect();
+        names.insert(name);
+    }
+    let mut source = String::from("onefront 5.13\n");
+    for (i, name) in names.iter().enumerate() {
+        let address = format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256);
+        source.push_str(&format!(
+            "deployment {name} {{\n  bind {address}\n  env {{\n    OPENNEBULA_FRONTEND_HOST = \"h\"\n    OPENNEBULA_FRONTEND_SSH_HOST = \"h\"\n  }}\n}}\n"
+        ));
+    }
+    let checked = onefront::check("names.onefront", &source);
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics.first());
+    let dir = TempDir::new();
+    std::fs::write(
+        dir.path().join("docker.service"),
+        "[Service]\nExecStart=/bin/true\n",
+    )
+    .unwrap();
+    let mut units = Vec::new();
+    for deployment in &checked.deployments {
+        let unit = onefront::emit::emit(deployment)
+            .into_iter()
+            .find(|a| a.path.extension() == Some("service"))
+            .unwrap();
+        let description = format!(
+            "Description=OpenNebula front-end {} (onefront, Docker Compose)",
+            deployment.name
+        );
+        assert!(
+            unit.contents.lines().any(|l| l == description),
+            "{}",
+            deployment.name
+        );
+        let file = dir.path().join(unit.path.file_name().unwrap());
+        std::fs::write(&file, &unit.contents).unwrap();
+        units.push(file);
+    }
+    for batch in units.chunks(1000) {
+        let output = std::process::Command::new(tools::systemd_analyze())
+            .arg("verify")
+            .args(batch.iter().map(|f| f.as_str()))
+            .env("SYSTEMD_LOG_COLOR", "0")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success() && stderr.trim().is_empty(),
+            "systemd-analyze verify: {stderr}"
+        );
+    }
+
+    let mut rejected = 0;
+    for value in values(SEED, COUNT) {
+        let checked = onefront::check(
+            "x.onefront",
+            &format!("onefront 5.13\ndeployment {value} {{ }}\n"),
+        );
+        let reaches_a_unit = checked
+            .deployments
+            .iter()
+            .any(|d| !checked.has_errors() && d.name == value);
+        let needs_escaping = value
+            .chars()
+            .any(|c| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(
+            !(reaches_a_unit && needs_escaping),
+            "{value:?} would need escaping in a unit"
+        );
+        rejected += usize::from(!reaches_a_unit);
+    }
+    assert!(rejected > 0);
+}

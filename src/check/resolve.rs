@@ -193,7 +193,7 @@ impl Resolver<'_> {
                 name: ident.text.clone(),
                 span: ident.span,
                 help: format!(
-                    "a {kind} name is lower-case letters, digits, `_` and `-`, starting with a letter or digit, at most 63 long, such as `{}`",
+                    "a {kind} name is lower-case letters, digits, `_` and `-`, starting with a letter, at most 63 long, such as `{}`",
                     lower.trim_start_matches(['-', '_'])
                 ),
             });
