@@ -109,6 +109,7 @@ fn param_rows(reference: &Reference) -> Vec<Value> {
                 "required_for": p.required.to_table(),
                 "affects": p.reads.to_table(),
                 "secret": if p.secret { "yes" } else { "no" },
+                "locates": p.locates,
                 "summary": p.doc,
             })
         })
@@ -131,6 +132,7 @@ fn port_rows(reference: &Reference) -> Vec<Value> {
                 "service": l.service,
                 "condition": condition,
                 "published_by_default": if l.published { "yes" } else { "no" },
+                "follows": l.follows,
                 "summary": l.doc,
             })
         })

@@ -1,0 +1,133 @@
+"""The stand-in image: busybox plus an entrypoint that plays the contract of
+the OpenNebula front-end image, as the reference states it.
+
+- It runs the service that OPENNEBULA_FRONTEND_SERVICE names (`all` when
+  unset) and stops, as the real bootstrap does, when a parameter that the
+  reference marks required for that service is missing.
+- It listens on the container-side ports of that service (ports.tsv): those
+  under a switch (`TLS_PROXY_ENABLED=yes`) only when the switch is on, those
+  that follow a parameter (MONITORD_PORT) on that parameter's value. A TCP
+  connection gets the service's name back; a UDP datagram is appended to
+  /tmp/udp-PORT (by udp-listen.c, built static: busybox's nc has no UDP).
+- It writes its environment to /tmp/standin.env and its mounts to
+  /tmp/standin.mounts, for the harness to read.
+
+Everything it knows comes from `onefront params --format json`, which a test
+checks against the reference tables.
+"""
+
+import io
+import json
+import os
+import subprocess
+import tarfile
+
+IMAGE = "localhost/opennebula:5.13"
+
+ENTRYPOINT = r"""#!/bin/sh
+svc="${OPENNEBULA_FRONTEND_SERVICE:-all}"
+env > /tmp/standin.env
+cat /proc/mounts > /tmp/standin.mounts
+on() { case "$1" in [Yy][Ee][Ss]|[Tt][Rr][Uu][Ee]|1) return 0;; *) return 1;; esac; }
+value() { eval "printf '%s' \"\${$1:-$2}\""; }
+while read -r service param; do
+  if [ "$service" = "$svc" ] || [ "$service" = "*" ]; then
+    if [ -z "$(value "$param" "")" ]; then
+      echo "standin: $param is required for $svc and not set" >&2
+      exit 1
+    fi
+  fi
+done < /standin/required
+trap 'kill 0 2>/dev/null; exit 0' TERM INT
+while read -r service port proto switch default follows; do
+  if [ "$svc" != "all" ] && [ "$service" != "$svc" ]; then continue; fi
+  if [ "$switch" != "-" ] && ! on "$(value "$switch" "$default")"; then continue; fi
+  if [ "$follows" != "-" ]; then port="$(value "$follows" "$port")"; fi
+  if [ "$proto" = "udp" ]; then
+    /standin/udp-listen "$port" "/tmp/udp-$port" &
+  else
+    (while true; do printf '%s\n' "$service" | nc -l -p "$port" > /dev/null; done) &
+  fi
+done < /standin/ports
+echo "standin: $svc up"
+while true; do sleep 1; done
+"""
+
+
+def tables(onefront):
+    """The reference, as `onefront params --format json` prints it."""
+    out = subprocess.run([onefront, "params", "--format", "json"], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def _required(reference):
+    lines = []
+    for param in reference["params"]:
+        services = param["required_for"]
+        if services == "-" or param["name"] == "OPENNEBULA_FRONTEND_SERVICE":
+            continue
+        # `*_HOST` parameters default to localhost, which is right when the
+        # service runs in the same container: only the split layout needs them.
+        if param["table"] == "multi":
+            continue
+        for service in services.split(","):
+            lines.append(f"{service} {param['name']}")
+    # The multi-container parameters: required in the containers that need
+    # them when their service runs elsewhere. The harness checks that they
+    # name the right container instead (check_hosts).
+    return "\n".join(lines) + "\n"
+
+
+def _ports(reference):
+    defaults = {p["name"]: p["default"] for p in reference["params"]}
+    lines = []
+    for row in reference["ports"]:
+        condition = row["condition"]
+        switch, default = "-", "-"
+        if "=" in condition:
+            switch = condition.split("=", 1)[0]
+            default = defaults.get(switch, "no")
+        follows = row.get("follows") or "-"
+        lines.append(f"{row['service']} {row['port']} {row['proto']} {switch} {default} {follows}")
+    return "\n".join(lines) + "\n"
+
+
+def build(podman, onefront, udp_listen, busybox="/bin/busybox"):
+    """Builds the image from local files only and tags it as the image the
+    deployments use."""
+    reference = tables(onefront)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        def add(name, data, mode=0o644):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mode = mode
+            tar.addfile(info, io.BytesIO(data))
+
+        def folder(name):
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.DIRTYPE
+            info.mode = 0o755
+            tar.addfile(info)
+
+        for name in ["bin", "tmp", "standin", "etc", "proc", "sys", "dev"]:
+            folder(name)
+        with open(busybox, "rb") as f:
+            add("bin/busybox", f.read(), 0o755)
+        for applet in ["sh", "env", "cat", "nc", "sleep", "printf", "kill", "ls", "test", "nslookup", "touch", "mkdir", "echo"]:
+            info = tarfile.TarInfo(f"bin/{applet}")
+            info.type = tarfile.SYMTYPE
+            info.linkname = "busybox"
+            tar.addfile(info)
+        add("standin/entrypoint", ENTRYPOINT.encode(), 0o755)
+        with open(udp_listen, "rb") as f:
+            add("standin/udp-listen", f.read(), 0o755)
+        add("standin/required", _required(reference).encode())
+        add("standin/ports", _ports(reference).encode())
+    subprocess.run(
+        [podman, "import", "--change", 'ENTRYPOINT ["/standin/entrypoint"]', "-", IMAGE],
+        input=buffer.getvalue(),
+        check=True,
+        capture_output=True,
+    )
+    return reference
