@@ -161,3 +161,20 @@ pub fn docker_compose_v1() -> PathBuf {
     );
     path
 }
+
+/// `systemd-analyze verify` on unit files, failing on any complaint: it
+/// exits 0 on unknown keys and bad values, so its standard error must be
+/// empty too.
+pub fn systemd_verify(units: &[&Path]) {
+    let output = std::process::Command::new(systemd_analyze())
+        .arg("verify")
+        .args(units)
+        .env("SYSTEMD_LOG_COLOR", "0")
+        .output()
+        .unwrap_or_else(|e| panic!("systemd-analyze: {e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stderr.trim().is_empty(),
+        "systemd-analyze verify {units:?}: {stderr}"
+    );
+}
