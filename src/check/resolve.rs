@@ -361,10 +361,7 @@ impl Resolver<'_> {
             Stmt::Without(services) => {
                 for service in services {
                     if self.deployable_service(service) {
-                        let ident = service.clone();
-                        let mut seen = std::mem::take(&mut resolved.without);
-                        self.once(&mut seen, "left-out service", &ident);
-                        resolved.without = seen;
+                        self.once(&mut resolved.without, "left-out service", service);
                     }
                 }
             }
@@ -690,13 +687,14 @@ impl Resolver<'_> {
                 return;
             }
         };
-        if resolved.externals.contains_key(&service.text) {
-            let mut seen: IndexMap<String, Span> = resolved
-                .externals
-                .iter()
-                .map(|(k, v)| (k.clone(), v.span))
-                .collect();
-            self.once(&mut seen, "external service", service);
+        if let Some(first) = resolved.externals.get(&service.text) {
+            let first = first.span;
+            self.report(Diagnostic::Duplicate {
+                kind: "external service",
+                name: service.text.clone(),
+                span: service.span,
+                first,
+            });
             return;
         }
         resolved.externals.insert(

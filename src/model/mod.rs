@@ -204,10 +204,4 @@ impl Deployment {
             Address::Deploy(name) => self.deploy_value(name).map(str::to_owned),
         }
     }
-
-    /// The container that runs `service`, if any.
-    #[must_use]
-    pub fn container_running(&self, service: &str) -> Option<&Container> {
-        self.containers.iter().find(|c| c.service == service)
-    }
 }

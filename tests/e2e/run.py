@@ -287,9 +287,10 @@ def scenario(report, reference, name, work, sabotage=False):
     model = yaml.safe_load(run(*compose_cmd(project, compose, "config"), env=env).stdout)
     try:
         up = run(*compose_cmd(project, compose, "up", "--detach"), env=env, check=False)
-        report.check(up.returncode == 0, f"{project.name}: podman-compose up ({up.stderr.strip()[-300:]})")
+        why = "" if up.returncode == 0 else f" ({up.stderr.strip()[-300:]})"
+        report.check(up.returncode == 0, f"{project.name}: podman-compose up{why}")
         time.sleep(3)
-        found = check_started(report, project, model)
+        check_started(report, project, model)
         running = [c for c in containers(project) if c.get("State") == "running"]
         check_environment(report, reference, name, project, model, running)
         check_ports(report, name, project)
