@@ -1,5 +1,5 @@
 //! The stdlib against the reference tables: `onefront params --format json`
-//! must list every row of `../shared/reference/*.tsv` with the same facts
+//! must list every row of `reference/5.13/*.tsv` with the same facts
 //! (the summaries are our own words, so they are not compared).
 
 use std::path::PathBuf;
@@ -7,13 +7,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
-/// The reference tables: `$ONEFRONT_REFERENCE`, or `shared/reference` beside
-/// the repository, as CI lays it out.
+/// The reference tables of 5.13, as the repository carries them.
 fn reference_dir() -> PathBuf {
-    std::env::var_os("ONEFRONT_REFERENCE").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference"),
-        PathBuf::from,
-    )
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("reference/5.13")
 }
 
 /// A TSV table as rows of (column, value), in file order.
