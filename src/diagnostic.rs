@@ -7,7 +7,7 @@ use miette::{
 };
 use thiserror::Error;
 
-use crate::syntax::Span;
+use crate::span::Span;
 
 /// One finding about a user's file, with the spans it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Error, MietteDiagnostic)]
@@ -652,11 +652,35 @@ impl Diagnostic {
     }
 }
 
+/// At most this many diagnostics per file are kept: enough for any real
+/// file, and output stays bounded for absurd ones.
+pub const MAX_DIAGNOSTICS: usize = 1000;
+
 /// "a, b or c" for lists of alternatives in messages.
 #[must_use]
 pub fn one_of(items: &[&str]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
-    crate::syntax::join_or(&quoted)
+    join_or(&quoted)
+}
+
+/// "a, b or c".
+#[must_use]
+pub fn join_or(items: &[String]) -> String {
+    join(items, "or", "something else")
+}
+
+/// "a, b and c".
+#[must_use]
+pub fn join_and(items: &[String]) -> String {
+    join(items, "and", "nothing")
+}
+
+fn join(items: &[String], word: &str, none: &str) -> String {
+    match items {
+        [] => none.to_owned(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {word} {last}", init.join(", ")),
+    }
 }
 
 /// One diagnostic rendered against its file, as people read it.

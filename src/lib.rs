@@ -1,28 +1,40 @@
 //! `onefront`: a compiler from `.onefront` files to an OpenNebula front-end
 //! deployed as containers.
 //!
-//! | stage    | module               | input -> output                                       |
-//! |----------|----------------------|-------------------------------------------------------|
-//! | parse    | [`syntax`]           | source text -> [`syntax::ast::File`], spans on every node |
-//! | load     | [`reference`]        | embedded stdlib -> typed [`reference::Reference`]      |
-//! | resolve  | [`check::resolve`]   | syntax tree + reference -> resolved deployments (P1, P2) |
-//! | model    | [`model`]            | resolved deployment -> [`model::Deployment`], all derived |
-//! | validate | [`check::validate`]  | model + where the user said it -> rule diagnostics    |
-//! | emit     | [`emit`]             | model -> [`emit::Artifact`]s                           |
-//! | write    | [`output`]           | artifacts -> files, all or nothing                    |
+//! | stage    | module          | input -> output                                            |
+//! |----------|-----------------|------------------------------------------------------------|
+//! | parse    | [`syntax`]      | source text -> [`syntax::ast::File`], spans on every node  |
+//! | load     | [`reference`]   | embedded stdlib -> typed [`reference::Reference`]          |
+//! | resolve  | [`resolve`]     | syntax tree + reference -> [`ir::resolved::Resolved`] (P1, P2) |
+//! | model    | [`model`]       | resolved deployment -> [`ir::ir::model::Deployment`], all derived |
+//! | validate | [`validate`]    | model + where the user said it -> rule diagnostics         |
+//! | emit     | [`emit`]        | model -> [`emit::Artifact`]s                               |
+//! | write    | [`output`]      | artifacts -> files, all or nothing                         |
+//!
+//! The forms passed between stages live in [`ir`], apart from the passes
+//! that build them. Below every stage: [`span`] (where things are written),
+//! [`kinds`] (closed sets of words), [`suggest`] (did-you-mean) and
+//! [`diagnostic`] (every diagnostic and all its wording). A module imports
+//! only from modules above it in this list and the table (`tests/layers.rs`
+//! checks it); `cli` is a client of the stages.
 //!
 //! The validator reads the model so that a rule checks what will really be
 //! deployed; the emitters never check anything and run only on a model that
 //! validated without errors.
 
-pub mod check;
 mod cli;
 pub mod diagnostic;
 pub mod emit;
+pub mod ir;
+pub mod kinds;
 pub mod model;
 pub mod output;
 pub mod reference;
+pub mod resolve;
+pub mod span;
+pub mod suggest;
 pub mod syntax;
+pub mod validate;
 
 pub use cli::run;
 
@@ -33,7 +45,7 @@ use reference::Reference;
 /// diagnostic, sorted by position.
 #[derive(Debug, Clone)]
 pub struct Checked {
-    pub deployments: Vec<model::Deployment>,
+    pub deployments: Vec<ir::model::Deployment>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -66,7 +78,7 @@ pub fn check_files(files: &[(&str, &str)]) -> Vec<Checked> {
         .iter()
         .map(|(name, text)| check_one(name, text))
         .collect();
-    let all: Vec<(usize, &str, &model::Deployment)> = results
+    let all: Vec<(usize, &str, &ir::model::Deployment)> = results
         .iter()
         .enumerate()
         .zip(files)
@@ -74,16 +86,14 @@ pub fn check_files(files: &[(&str, &str)]) -> Vec<Checked> {
             checked.deployments.iter().map(move |d| (i, *name, d))
         })
         .collect();
-    let collisions = check::validate::n5_collisions(&all);
+    let collisions = validate::n5_collisions(&all);
     for (file, diagnostic) in collisions {
         results[file].diagnostics.push(diagnostic);
     }
     results.into_iter().map(sorted).map(capped).collect()
 }
 
-/// At most this many diagnostics per file are kept: enough for any real
-/// file, and output stays bounded for absurd ones.
-pub const MAX_DIAGNOSTICS: usize = 1000;
+pub use diagnostic::MAX_DIAGNOSTICS;
 
 /// At most this many deployments per file.
 pub const MAX_DEPLOYMENTS: usize = 10_000;
@@ -149,7 +159,7 @@ fn check_one(path: &str, text: &str) -> Checked {
                     .to_owned(),
         });
     }
-    let (resolved, diagnostics) = check::resolve::resolve(&file, reference);
+    let (resolved, diagnostics) = resolve::resolve(&file, reference);
     checked.diagnostics.extend(diagnostics);
     if checked.has_errors() {
         return sorted(checked);
@@ -158,7 +168,7 @@ fn check_one(path: &str, text: &str) -> Checked {
         let model = model::lower(deployment, reference, &source);
         checked
             .diagnostics
-            .extend(check::validate::validate(deployment, &model, reference));
+            .extend(validate::validate(deployment, &model, reference));
         checked.deployments.push(model);
     }
     sorted(checked)
@@ -196,12 +206,12 @@ pub fn compile(
 }
 
 /// The reference a file's header names.
-fn load(version: &syntax::Ident) -> Result<&'static Reference, Diagnostic> {
+fn load(version: &span::Ident) -> Result<&'static Reference, Diagnostic> {
     if let Some(loaded) = Reference::load(&version.text) {
         return loaded;
     }
     let known = reference::versions();
-    let help = match check::suggest::closest(&version.text, known.iter().copied()) {
+    let help = match suggest::closest(&version.text, known.iter().copied()) {
         Some(near) => format!("did you mean `onefront {near}`?"),
         None => format!("this onefront knows {}", diagnostic::one_of(&known)),
     };

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use onefront::emit::Artifact;
+use onefront::kinds::ComposeTool;
 
 use crate::support::tempdir::TempDir;
 use crate::support::tools;
@@ -138,15 +139,12 @@ fn the_runtime_tool_accepts_every_example() {
         for deployment in onefront::check("x.onefront", &text).deployments {
             let project = dir.path().join(&deployment.name);
             let file = project.join("docker-compose.yml");
-            let services = match (
-                deployment.runtime.name.as_str(),
-                deployment.compose.as_str(),
-            ) {
-                ("podman", _) => {
+            let services = match deployment.compose_tool() {
+                ComposeTool::Podman => {
                     tools::podman_compose_config(file.as_std_path(), &env)["services"].clone()
                 }
-                (_, "v1") => compose_v1_config(&file, &env)["services"].clone(),
-                _ => {
+                ComposeTool::DockerV1 => compose_v1_config(&file, &env)["services"].clone(),
+                ComposeTool::DockerV2 => {
                     let config = compose_config(dir.path(), &deployment.name, &env);
                     assert_eq!(config["name"], deployment.name.as_str());
                     config["services"].clone()

@@ -18,6 +18,7 @@ mod cli;
 mod examples;
 mod formats;
 mod fuzz_corpus;
+mod layers;
 mod limits;
 mod output;
 mod reference_tables;

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use onefront::model::{EnvEntry, EnvValue, Origin, Setting};
+use onefront::ir::model::{EnvEntry, EnvValue, Origin, Setting};
 
 use crate::support::tempdir::TempDir;
 use crate::support::tools;
@@ -43,7 +43,7 @@ fn source_strings_reach_the_model_exactly() {
 /// A compiled deployment carrying every value twice: literally in the
 /// compose file (`V…`) and, if asked, through `.env` (`E…` from the deploy
 /// parameter `D…`).
-fn loaded_model(values: &[String], through_env_file: bool) -> onefront::model::Deployment {
+fn loaded_model(values: &[String], through_env_file: bool) -> onefront::ir::model::Deployment {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/examples/dedicated-address.onefront"

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::check::suggest::closest;
 use crate::reference::{Deploy, DeployScope, Internal, Param, Reference, Role, RuleInfo};
+use crate::suggest::closest;
 
 /// The whole reference: JSON rows, or a listing for people.
 pub fn params(reference: &Reference, json: bool) -> Result<String, String> {
@@ -128,7 +128,7 @@ fn port_rows(reference: &Reference) -> Vec<Value> {
             };
             json!({
                 "port": l.port,
-                "proto": l.protocol,
+                "proto": l.protocol.as_str(),
                 "service": l.service,
                 "condition": condition,
                 "published_by_default": if l.published { "yes" } else { "no" },
@@ -309,7 +309,11 @@ fn explain_role(r: &Role) -> String {
         r.service,
         r.doc,
         r.external,
-        r.protocols.join(", "),
+        r.protocols
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         r.bind
     )
 }

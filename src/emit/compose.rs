@@ -5,14 +5,15 @@
 
 use super::header;
 use super::yaml::{Node, render};
-use crate::model::{Address, Container, Deployment, EnvValue, MountSource, PortNumber};
+use crate::ir::model::{Address, Container, Deployment, EnvValue, MountSource, PortNumber};
+use crate::kinds::{ComposeFlavour, Protocol};
 
 /// Renders `docker-compose.yml`.
 #[must_use]
 pub fn emit(deployment: &Deployment) -> String {
     // Compose v1 reads file format 3.7 and knows no top-level `name:` (the
     // unit passes the project name instead).
-    let mut top = if deployment.compose == "v1" {
+    let mut top = if deployment.compose == ComposeFlavour::V1 {
         vec![("version".to_owned(), Node::str("3.7"))]
     } else {
         vec![("name".to_owned(), Node::str(&deployment.name))]
@@ -37,14 +38,7 @@ pub fn emit(deployment: &Deployment) -> String {
             .collect();
         top.push(("volumes".to_owned(), Node::Map(volumes)));
     }
-    let tool = match (
-        deployment.runtime.name.as_str(),
-        deployment.compose.as_str(),
-    ) {
-        ("podman", _) => "podman-compose",
-        (_, "v1") => "docker-compose",
-        _ => "docker compose",
-    };
+    let tool = deployment.compose_tool().command();
     header(
         deployment,
         &format!(
@@ -59,7 +53,7 @@ fn service(deployment: &Deployment, container: &Container) -> Node {
     if let Some(name) = &container.container_name {
         entries.push(("container_name".to_owned(), Node::str(name)));
     }
-    entries.push(("restart".to_owned(), Node::str(&deployment.restart)));
+    entries.push(("restart".to_owned(), Node::str(deployment.restart.as_str())));
     if container.privileged {
         entries.push(("privileged".to_owned(), Node::Bool(true)));
     }
@@ -80,7 +74,7 @@ fn service(deployment: &Deployment, container: &Container) -> Node {
             .ports
             .iter()
             .map(|p| {
-                let suffix = if p.protocol == "tcp" {
+                let suffix = if p.protocol == Protocol::Tcp {
                     String::new()
                 } else {
                     format!("/{}", p.protocol)
@@ -133,7 +127,7 @@ fn port(port: &PortNumber) -> String {
     }
 }
 
-fn mount(mount: &crate::model::MountEntry) -> Node {
+fn mount(mount: &crate::ir::model::MountEntry) -> Node {
     let (kind, source) = match &mount.source {
         MountSource::Volume(name) => ("volume", Some(name.clone())),
         MountSource::Bind(path) => ("bind", Some(path.replace('$', "$$"))),

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use indexmap::IndexMap;
 
 use super::{header, secret_variables};
-use crate::model::{Deployment, EnvValue, Origin};
+use crate::ir::model::{Deployment, EnvValue, Origin};
 
 /// `.env`: read by compose for `${...}` in the compose file.
 #[must_use]

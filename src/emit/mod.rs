@@ -9,7 +9,7 @@ pub mod yaml;
 
 use camino::Utf8PathBuf;
 
-use crate::model::{Deployment, EnvValue};
+use crate::ir::model::{Deployment, EnvValue};
 
 /// A file to write: where (relative to the output directory), what, and with
 /// which permissions.

@@ -11,10 +11,11 @@
 use std::fmt::Write as _;
 
 use super::{header, secret_variables};
-use crate::model::Deployment;
+use crate::ir::model::Deployment;
+use crate::kinds::ComposeTool;
 
-/// How one runtime runs the project.
-struct Runtime {
+/// How the unit runs the project with one compose tool.
+struct Invocation {
     /// A user unit (rootless Podman) instead of a system unit.
     user: bool,
     /// The command and its global options, up to the subcommand.
@@ -27,21 +28,18 @@ struct Runtime {
     description: &'static str,
 }
 
-fn runtime(deployment: &Deployment, dir: &str) -> Runtime {
+fn invocation(deployment: &Deployment, dir: &str) -> Invocation {
     let name = &deployment.name;
     let compose_file = format!("{dir}/docker-compose.yml");
-    match (
-        deployment.runtime.name.as_str(),
-        deployment.compose.as_str(),
-    ) {
-        ("podman", _) => Runtime {
-            user: deployment.runtime.rootless,
+    match deployment.compose_tool() {
+        ComposeTool::Podman => Invocation {
+            user: deployment.runtime.as_user(),
             compose: format!("podman-compose --project-name {name} --file {compose_file}"),
             requires: "",
             hardened: false,
             description: "Podman",
         },
-        (_, "v1") => Runtime {
+        ComposeTool::DockerV1 => Invocation {
             user: false,
             compose: format!(
                 "docker-compose --project-directory {dir} --project-name {name} --file {compose_file}"
@@ -50,7 +48,7 @@ fn runtime(deployment: &Deployment, dir: &str) -> Runtime {
             hardened: true,
             description: "Docker Compose v1",
         },
-        _ => Runtime {
+        ComposeTool::DockerV2 => Invocation {
             user: false,
             compose: format!("docker compose --project-directory {dir}"),
             requires: "docker.service",
@@ -63,7 +61,7 @@ fn runtime(deployment: &Deployment, dir: &str) -> Runtime {
 /// Where the unit expects the generated folder on the host.
 #[must_use]
 pub fn install_dir(deployment: &Deployment) -> String {
-    if deployment.runtime.name == "podman" && deployment.runtime.rootless {
+    if deployment.runtime.as_user() {
         format!("%h/.config/onefront/{}", deployment.name)
     } else {
         format!("/etc/onefront/{}", deployment.name)
@@ -80,7 +78,7 @@ pub fn unit_name(deployment: &Deployment) -> String {
 #[must_use]
 pub fn emit(deployment: &Deployment) -> String {
     let dir = install_dir(deployment);
-    let runtime = runtime(deployment, &dir);
+    let runtime = invocation(deployment, &dir);
     let unit = unit_name(deployment);
     let (units_dir, enable) = if runtime.user {
         (

@@ -1,207 +1,658 @@
-//! The deployment model: every container, port, volume and environment entry
-//! of one front-end, with nothing left to derive. `lower.rs` builds it from a
-//! resolved deployment; the validator reads it (with the origins, to point at
-//! the user's file) and the emitters read it (ignoring the origins).
-
-mod lower;
-
-use std::net::IpAddr;
+//! Lowering: resolved deployment + reference -> deployment model
+//! ([`crate::ir::model`]). Everything the reference implies is derived here,
+//! once: the containers of the layout, each paired with the user's block for
+//! it,
+//! which parameters reach which container (P4), `OPENNEBULA_FRONTEND_SERVICE`
+//! (P5), the `*_HOST` parameters (P3), the advertised ports (D1), the
+//! container-side ports that follow TLS (D2), the shared volumes (C6).
 
 use indexmap::IndexMap;
 
-pub use lower::{Source, is_derived, lower, maintenance_variant};
+use crate::ir::model::{
+    Address, Container, Deployment, EnvEntry, EnvValue, MountEntry, MountSource, Origin,
+    PortMapping, PortNumber, Setting, switch_on,
+};
+use crate::ir::resolved::{ContainerSpec, Resolved, SettingValue};
+use crate::kinds::{ComposeFlavour, RestartPolicy};
+use crate::reference::{ALL_SERVICES, Internal, Layout, Reference, Role};
+use crate::syntax::ast::{PortSide, VolumeSource};
 
-use crate::syntax::Span;
-
-/// Where a value of the model comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    /// The reference's default.
-    Default,
-    /// The layout of the stdlib.
-    Layout,
-    /// Derived by the compiler from another setting (rules D1, P3, P5).
-    Derived,
-    /// Written by the user, here.
-    User(Span),
-}
-
-impl Origin {
-    /// The user's span, if the user wrote it.
-    #[must_use]
-    pub fn span(self) -> Option<Span> {
-        match self {
-            Origin::User(span) => Some(span),
-            _ => None,
-        }
-    }
-}
-
-/// One front-end: a compose project.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Deployment {
+/// The file a deployment comes from: its name (without folders) and text.
+#[derive(Debug, Clone)]
+pub struct Source {
     pub name: String,
-    pub name_span: Span,
-    /// The file name of the source, for headers of generated files.
-    pub source_name: String,
-    pub reference_version: String,
-    pub layout: String,
-    pub restart: String,
-    pub runtime: Runtime,
-    /// The Compose file format and tool: `v2` (`docker compose`) or `v1`
-    /// (`docker-compose` 1.27 and later, file format 3.7).
-    pub compose: String,
-    /// The source text, shared by the deployments of one file: generated
-    /// files keep a copy for `Documentation=`.
-    pub source: std::sync::Arc<str>,
-    /// The deploy parameters (`.env`), in the reference's order.
-    pub deploy: IndexMap<String, Setting>,
-    pub containers: Vec<Container>,
-    /// Named volumes and their explicit names, in the reference's order.
-    pub volumes: IndexMap<String, Option<String>>,
-    /// What each deploy parameter is, for the comments of `.env`.
-    pub deploy_docs: IndexMap<String, String>,
-    /// The reference defaults of the parameters the containers read:
-    /// (name, default, doc), for `default.env`.
-    pub defaults: Vec<(String, String, String)>,
+    pub text: std::sync::Arc<str>,
 }
 
-/// The container runtime the deployment runs on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Runtime {
-    /// `docker` or `podman`.
-    pub name: String,
-    pub rootless: bool,
-    pub origin: Origin,
-}
-
-/// A value with its origin.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Setting {
-    pub value: String,
-    pub origin: Origin,
-}
-
-/// One container of a deployment.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Container {
-    /// The compose service name; also its DNS name on the project network.
-    pub name: String,
-    /// The fixed container name, for single-container deployments.
-    pub container_name: Option<String>,
-    pub service: String,
-    pub privileged: bool,
-    pub caps: Vec<String>,
-    pub env: IndexMap<String, EnvEntry>,
-    pub ports: Vec<PortMapping>,
-    pub mounts: Vec<MountEntry>,
-}
-
-/// One environment variable of a container.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EnvEntry {
-    pub value: EnvValue,
-    pub origin: Origin,
-    /// The reference marks the parameter secret.
-    pub secret: bool,
-}
-
-/// What an environment variable holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EnvValue {
-    /// A literal, exactly as the container must see it.
-    Text(String),
-    /// Read from this variable of the deploying environment.
-    Secret(String),
-    /// The value of this deploy parameter (`.env`).
-    Deploy(String),
-}
-
-/// A host address: a deploy parameter or a literal the user gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Address {
-    Deploy(String),
-    Literal(IpAddr),
-}
-
-/// A port number: a deploy parameter or a fixed number.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PortNumber {
-    Deploy(String),
-    Fixed(u16),
-}
-
-/// One published port.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PortMapping {
-    pub role: String,
-    pub address: Address,
-    pub published: PortNumber,
-    pub target: PortNumber,
-    pub protocol: String,
-    pub origin: Origin,
-}
-
-/// What a mount is backed by.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MountSource {
-    /// A named volume of the project.
-    Volume(String),
-    /// A host directory.
-    Bind(String),
-    /// A volume of its own, dropped with the container.
-    Anonymous,
-}
-
-/// One mount of a container.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MountEntry {
-    pub source: MountSource,
-    pub target: String,
-    pub readonly: bool,
-    pub origin: Origin,
-}
-
-/// Whether a bool parameter is on in a container: its value there, else the
-/// reference default. The image reads yes/true/1 in any case as on.
+/// Builds the model of one resolved deployment.
 #[must_use]
-pub fn switch_on(
-    reference: &crate::reference::Reference,
-    container: &Container,
-    param: &str,
-) -> bool {
-    let value = match container.env.get(param).map(|e| &e.value) {
-        Some(EnvValue::Text(text)) => Some(text.as_str()),
-        _ => reference
-            .params
-            .get(param)
-            .and_then(|p| p.default.as_deref()),
+pub fn lower(resolved: &Resolved, reference: &Reference, source: &Source) -> Deployment {
+    let layout = reference.layouts.get(&resolved.layout_name);
+    let mut deployment = Deployment {
+        name: resolved.name.text.clone(),
+        name_span: resolved.name.span,
+        source_name: source.name.clone(),
+        source: source.text.clone(),
+        compose: resolved
+            .compose
+            .as_ref()
+            .map_or(ComposeFlavour::V2, |c| c.node),
+        reference_version: reference.version.clone(),
+        layout: resolved.layout_name.clone(),
+        runtime: resolved
+            .runtime
+            .as_ref()
+            .map(|r| r.node)
+            .unwrap_or_default(),
+        runtime_origin: resolved
+            .runtime
+            .as_ref()
+            .map_or(Origin::Default, |r| Origin::User(r.span)),
+        restart: resolved
+            .restart
+            .as_ref()
+            .map(|r| r.node)
+            .or_else(|| layout.map(|l| l.restart))
+            .unwrap_or(RestartPolicy::Always),
+        deploy: IndexMap::new(),
+        containers: containers(resolved, reference, layout),
+        volumes: IndexMap::new(),
+        deploy_docs: reference
+            .deploys
+            .values()
+            .map(|d| (d.name.clone(), d.doc.clone()))
+            .collect(),
+        defaults: Vec::new(),
     };
-    value.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "yes" | "true" | "1"))
+    let single = deployment.containers.len() == 1;
+    for container in &mut deployment.containers {
+        if single {
+            container.container_name = Some(deployment.name.clone());
+        }
+        let spec = container.spec_in(resolved);
+        if let Some(on) = spec.and_then(|s| s.privileged.as_ref()) {
+            container.privileged = on.node;
+        }
+        if let Some(caps) = spec.and_then(|s| s.capabilities.as_ref()) {
+            container.caps.clone_from(&caps.node);
+        }
+    }
+    let running: Vec<(String, String)> = deployment
+        .containers
+        .iter()
+        .map(|c| (c.service.clone(), c.name.clone()))
+        .collect();
+    for container in &mut deployment.containers {
+        let spec = container.spec_in(resolved);
+        Environment {
+            resolved,
+            reference,
+            layout,
+            running: &running,
+        }
+        .fill(container, spec);
+    }
+    deployment.deploy = deploy_values(resolved, reference, &deployment.containers);
+    for container in &mut deployment.containers {
+        container.ports = ports(resolved, reference, container);
+        container
+            .mounts
+            .extend(user_mounts(resolved, container.spec_in(resolved)));
+    }
+    deployment.volumes = named_volumes(resolved, reference, &deployment.containers);
+    deployment.defaults = reference
+        .params
+        .values()
+        .filter(|p| deployment.containers.iter().any(|c| p.read_by(&c.service)))
+        .filter_map(|p| Some((p.name.clone(), p.default.clone()?, p.doc.clone())))
+        .collect();
+    deployment
 }
 
-impl Deployment {
-    /// The value of a deploy parameter.
-    #[must_use]
-    pub fn deploy_value(&self, name: &str) -> Option<&str> {
-        self.deploy.get(name).map(|s| s.value.as_str())
+/// The containers of the layout, with their volumes and privileges.
+fn containers(
+    resolved: &Resolved,
+    reference: &Reference,
+    layout: Option<&Layout>,
+) -> Vec<Container> {
+    let skipped = |service: &str| {
+        resolved.without.contains_key(service) || resolved.externals.contains_key(service)
+    };
+    let mut containers = Vec::new();
+    match layout {
+        Some(layout) if layout.per_service => {
+            for service in reference.services.values() {
+                if let Some(name) = &service.container {
+                    if !skipped(&service.name) {
+                        containers.push(empty_container(name, &service.name, reference));
+                    }
+                }
+            }
+            pair_with_blocks(resolved, &mut containers);
+        }
+        Some(layout) if !layout.containers.is_empty() => {
+            for defined in &layout.containers {
+                let mut container = empty_container(&defined.name, &defined.runs, reference);
+                container.privileged |= defined.privileged;
+                container.caps.extend(defined.caps.iter().cloned());
+                containers.push(container);
+            }
+            pair_with_blocks(resolved, &mut containers);
+            for (container, defined) in containers.iter_mut().zip(&layout.containers) {
+                let spec = container.spec_in(resolved);
+                container.mounts = defined
+                    .volumes
+                    .iter()
+                    .map(|(volume, path)| volume_mount(resolved, spec, volume, path))
+                    .collect();
+            }
+            return containers;
+        }
+        _ => {
+            for (index, spec) in resolved.containers.iter().enumerate() {
+                let service = spec.runs.as_ref().map_or(ALL_SERVICES, |r| r.text.as_str());
+                let mut container = empty_container(&spec.name.text, service, reference);
+                container.spec = Some(index);
+                // A container of its own that runs everything is privileged
+                // like the stdlib's single container.
+                if let Some(single) = reference
+                    .all_in_one_container()
+                    .filter(|_| service == ALL_SERVICES)
+                {
+                    container.privileged |= single.privileged;
+                    container.caps.extend(single.caps.iter().cloned());
+                }
+                containers.push(container);
+            }
+        }
+    }
+    for container in &mut containers {
+        container.mounts = canonical_mounts(
+            resolved,
+            reference,
+            container.spec_in(resolved),
+            &container.service,
+        );
+    }
+    containers
+}
+
+/// Pairs each container of a stdlib layout with the user's block that
+/// adjusts it, once: every later step follows [`Container::spec`].
+fn pair_with_blocks(resolved: &Resolved, containers: &mut [Container]) {
+    for container in containers {
+        container.spec = resolved
+            .containers
+            .iter()
+            .position(|s| s.name.text == container.name);
+    }
+}
+
+fn empty_container(name: &str, service: &str, reference: &Reference) -> Container {
+    let defined = reference.services.get(service);
+    Container {
+        name: name.to_owned(),
+        container_name: None,
+        service: service.to_owned(),
+        spec: None,
+        privileged: defined.is_some_and(|s| s.privileged),
+        caps: defined.map(|s| s.caps.clone()).unwrap_or_default(),
+        env: IndexMap::new(),
+        ports: Vec::new(),
+        mounts: Vec::new(),
+    }
+}
+
+/// The canonical volumes a container running `service` mounts (C6); a
+/// container running every service mounts what the stdlib's single
+/// container does.
+fn canonical_mounts(
+    resolved: &Resolved,
+    reference: &Reference,
+    spec: Option<&ContainerSpec>,
+    service: &str,
+) -> Vec<MountEntry> {
+    if let Some(single) = reference
+        .all_in_one_container()
+        .filter(|_| service == ALL_SERVICES)
+    {
+        return single
+            .volumes
+            .iter()
+            .map(|(volume, path)| volume_mount(resolved, spec, volume, path))
+            .collect();
+    }
+    reference
+        .volumes
+        .values()
+        .filter(|v| v.used_by.iter().any(|u| u == service))
+        .map(|v| volume_mount(resolved, spec, &v.name, v.path_in(service)))
+        .collect()
+}
+
+/// A mount of a layout volume, as a named volume or the user's bind mount.
+fn volume_mount(
+    resolved: &Resolved,
+    spec: Option<&ContainerSpec>,
+    volume: &str,
+    path: &str,
+) -> MountEntry {
+    let user = spec
+        .and_then(|s| s.volumes.get(volume))
+        .or_else(|| resolved.volumes.get(volume));
+    let (source, readonly, origin) = match user.map(|u| (&u.source, u.span)) {
+        Some((VolumeSource::Bind { host, readonly }, span)) => (
+            MountSource::Bind(host.node.clone()),
+            *readonly,
+            Origin::User(span),
+        ),
+        Some((VolumeSource::Named(_), span)) => (
+            MountSource::Volume(volume.to_owned()),
+            false,
+            Origin::User(span),
+        ),
+        Some((VolumeSource::Anonymous, span)) => {
+            (MountSource::Anonymous, false, Origin::User(span))
+        }
+        None => (
+            MountSource::Volume(volume.to_owned()),
+            false,
+            Origin::Layout,
+        ),
+    };
+    MountEntry {
+        source,
+        target: path.to_owned(),
+        readonly,
+        origin,
+    }
+}
+
+fn user_mounts<'a>(
+    resolved: &'a Resolved,
+    spec: Option<&'a ContainerSpec>,
+) -> impl Iterator<Item = MountEntry> + 'a {
+    let container_mounts = spec.into_iter().flat_map(|s| s.mounts.iter());
+    resolved
+        .mounts
+        .iter()
+        .chain(container_mounts)
+        .map(|m| MountEntry {
+            source: MountSource::Bind(m.host.node.clone()),
+            target: m.target.node.clone(),
+            readonly: m.readonly,
+            origin: Origin::User(m.span),
+        })
+}
+
+/// Computes one container's environment.
+struct Environment<'a> {
+    resolved: &'a Resolved,
+    reference: &'a Reference,
+    layout: Option<&'a Layout>,
+    /// (service, container) of every container of the deployment.
+    running: &'a [(String, String)],
+}
+
+impl Environment<'_> {
+    fn fill(&self, container: &mut Container, spec: Option<&ContainerSpec>) {
+        let service = container.service.clone();
+        let mut env: IndexMap<String, EnvEntry> = IndexMap::new();
+        let mut put = |name: &str, value: EnvValue, origin: Origin| {
+            if let Some(param) = self
+                .reference
+                .params
+                .get(name)
+                .filter(|p| p.read_by(&service))
+            {
+                let secret = param.secret;
+                env.insert(
+                    name.to_owned(),
+                    EnvEntry {
+                        value,
+                        origin,
+                        secret,
+                    },
+                );
+            }
+        };
+        if let Some(param) = self.reference.param_meaning("service") {
+            if param.default.as_deref() != Some(service.as_str()) {
+                put(
+                    &param.name,
+                    EnvValue::Text(service.clone()),
+                    Origin::Derived,
+                );
+            }
+        }
+        for (name, value, origin) in self.locators(&container.name) {
+            put(&name, value, origin);
+        }
+        for deploy in self.reference.deploys.values() {
+            if let Some((param, _)) = &deploy.sets {
+                put(
+                    param,
+                    EnvValue::Deploy(deploy.name.clone()),
+                    Origin::Derived,
+                );
+            }
+        }
+        for (name, value) in self.layout.map(|l| l.env.as_slice()).unwrap_or_default() {
+            if self.all_readers_run(name) {
+                put(name, EnvValue::Text(value.clone()), Origin::Layout);
+            }
+        }
+        let maintenance = self.reference.param_meaning("maintenance");
+        if let (Some(on), Some(param)) = (&self.resolved.maintenance, maintenance) {
+            let value = if on.node { "yes" } else { "no" };
+            put(
+                &param.name,
+                EnvValue::Text(value.to_owned()),
+                Origin::User(on.span),
+            );
+        }
+        let user = self
+            .resolved
+            .env
+            .iter()
+            .chain(spec.into_iter().flat_map(|s| s.env.iter()));
+        for setting in user {
+            if self.is_derived(&setting.name.text) {
+                continue;
+            }
+            let value = match &setting.value {
+                SettingValue::Text(text) => EnvValue::Text(text.clone()),
+                SettingValue::Secret(variable) => EnvValue::Secret(variable.clone()),
+            };
+            put(
+                &setting.name.text,
+                value,
+                Origin::User(setting.name.span.to(setting.value_span)),
+            );
+        }
+        env.sort_by(|a, _, b, _| self.order(a).cmp(&self.order(b)));
+        container.env = env;
     }
 
-    /// Resolves a port number to its value.
-    #[must_use]
-    pub fn port_value(&self, port: &PortNumber) -> Option<u16> {
-        match port {
-            PortNumber::Fixed(n) => Some(*n),
-            PortNumber::Deploy(name) => self.deploy_value(name)?.parse().ok(),
+    /// Whether every service that reads a parameter runs in the deployment:
+    /// a layout's setting that couples two services (`DIND_TCP_ENABLED`
+    /// between docker and oned) has no business when one is left out.
+    fn all_readers_run(&self, name: &str) -> bool {
+        let runs = |service: &str| {
+            self.running
+                .iter()
+                .any(|(s, _)| s == service || s == ALL_SERVICES)
+        };
+        match self.reference.params.get(name).map(|p| &p.reads) {
+            Some(crate::reference::Services::Some(readers)) => readers
+                .iter()
+                .filter(|s| *s != ALL_SERVICES)
+                .all(|s| runs(s)),
+            _ => true,
         }
     }
 
-    /// Resolves a host address to its text.
-    #[must_use]
-    pub fn address_value(&self, address: &Address) -> Option<String> {
-        match address {
-            Address::Literal(ip) => Some(ip.to_string()),
-            Address::Deploy(name) => self.deploy_value(name).map(str::to_owned),
+    /// Parameters set from a deploy parameter: the user's value does not win
+    /// (the validator reports a disagreement, rule D1).
+    fn is_derived(&self, name: &str) -> bool {
+        is_derived(self.reference, name)
+    }
+
+    /// `*_HOST` values for a container: the container that runs the located
+    /// service, or the external server the user named.
+    fn locators(&self, container: &str) -> Vec<(String, EnvValue, Origin)> {
+        let mut found = Vec::new();
+        for param in self.reference.params.values() {
+            let Some(target) = &param.locates else {
+                continue;
+            };
+            if let Some(external) = self.resolved.externals.get(target) {
+                found.push((
+                    param.name.clone(),
+                    EnvValue::Text(external.node.clone()),
+                    Origin::User(external.span),
+                ));
+            } else if let Some((_, runner)) = self.running.iter().find(|(s, _)| s == target) {
+                if runner != container {
+                    found.push((
+                        param.name.clone(),
+                        EnvValue::Text(runner.clone()),
+                        Origin::Derived,
+                    ));
+                }
+            }
         }
+        found
+    }
+
+    /// Environment entries come in the reference's order of parameters.
+    fn order(&self, name: &str) -> usize {
+        self.reference
+            .params
+            .get_index_of(name)
+            .unwrap_or(usize::MAX)
+    }
+}
+
+/// The deploy parameters: defaults, then what the user's statements set.
+fn deploy_values(
+    resolved: &Resolved,
+    reference: &Reference,
+    containers: &[Container],
+) -> IndexMap<String, Setting> {
+    let mut values: IndexMap<String, Setting> = reference
+        .deploys
+        .values()
+        .map(|d| {
+            let value = d.default.clone().unwrap_or_default();
+            (
+                d.name.clone(),
+                Setting {
+                    value,
+                    origin: Origin::Default,
+                },
+            )
+        })
+        .collect();
+    let mut set = |name: &str, value: String, origin: Origin| {
+        if let Some(slot) = values.get_mut(name) {
+            *slot = Setting { value, origin };
+        }
+    };
+    if let Some(image) = &resolved.image {
+        let origin = Origin::User(image.span);
+        set(
+            "DEPLOY_OPENNEBULA_REGISTRY",
+            image.node.registry.clone(),
+            origin,
+        );
+        set(
+            "DEPLOY_OPENNEBULA_IMAGE_NAME",
+            image.node.name.clone(),
+            origin,
+        );
+        set(
+            "DEPLOY_OPENNEBULA_IMAGE_TAG",
+            image.node.tag.clone(),
+            origin,
+        );
+    }
+    let bind_ssh = resolved.bind_ssh.as_ref().or(resolved.bind.as_ref());
+    for role in reference.roles.values() {
+        let address = if role.service == "sshd" {
+            bind_ssh
+        } else {
+            resolved.bind.as_ref()
+        };
+        if let Some(address) = address {
+            set(
+                &role.bind,
+                bracketed(address.node),
+                Origin::User(address.span),
+            );
+        }
+        let publish = resolved.publishes.get(&role.name);
+        if let Some(port) = publish.and_then(|p| p.port.as_ref()) {
+            set(
+                &role.external,
+                port.node.to_string(),
+                Origin::User(port.span),
+            );
+        }
+        if let Internal::Deploy(internal) = &role.internal {
+            let side = publish.and_then(|p| p.side.as_ref());
+            let (port, origin) = match side {
+                Some(side) => (side_port(role, side.node), Origin::User(side.span)),
+                None if !tls_enabled(reference, role, containers) => (role.plain, Origin::Derived),
+                None => (None, Origin::Default),
+            };
+            if let Some(port) = port {
+                set(internal, port.to_string(), origin);
+            }
+        }
+    }
+    values
+}
+
+/// Parameters the compiler sets and the user cannot override: those set from
+/// a deploy parameter (D1, N2, N3) and the one that says what a container
+/// runs (P5). The validator reports a user's value that disagrees.
+#[must_use]
+pub fn is_derived(reference: &Reference, name: &str) -> bool {
+    reference
+        .deploys
+        .values()
+        .any(|d| d.sets.as_ref().is_some_and(|(param, _)| param == name))
+        || reference
+            .param_meaning("service")
+            .is_some_and(|p| p.name == name)
+}
+
+fn side_port(role: &Role, side: PortSide) -> Option<u16> {
+    match side {
+        PortSide::Tls => role.tls,
+        PortSide::Plain => role.plain,
+    }
+}
+
+/// Whether the switch under which a role's TLS port listens (the TLS proxy)
+/// is on in the container that runs the role's service.
+fn tls_enabled(reference: &Reference, role: &Role, containers: &[Container]) -> bool {
+    let Some(switch) = reference.switch_of(&role.service, role.tls) else {
+        return true;
+    };
+    containers
+        .iter()
+        .find(|c| c.service == role.service || c.service == ALL_SERVICES)
+        .is_none_or(|c| switch_on(reference, c, switch))
+}
+
+/// IPv6 addresses go in brackets, as compose's port syntax wants them.
+fn bracketed(address: std::net::IpAddr) -> String {
+    match address {
+        std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+    }
+}
+
+/// The ports a container publishes: each role of a service it runs, unless
+/// turned off, or a TLS-only port whose TLS is off (N4).
+fn ports(resolved: &Resolved, reference: &Reference, container: &Container) -> Vec<PortMapping> {
+    let mut mappings = Vec::new();
+    for role in reference.roles.values() {
+        if container.service != role.service && container.service != ALL_SERVICES {
+            continue;
+        }
+        let publish = resolved.publishes.get(&role.name);
+        if publish.is_some_and(|p| p.port.is_none()) || !listening(reference, role, container) {
+            continue;
+        }
+        let address = publish.and_then(|p| p.address.as_ref()).map_or_else(
+            || Address::Deploy(role.bind.clone()),
+            |a| Address::Literal(a.node),
+        );
+        let published = PortNumber::Deploy(role.external.clone());
+        let target = match &role.internal {
+            Internal::Same => published.clone(),
+            Internal::Fixed(port) => PortNumber::Fixed(*port),
+            Internal::Deploy(name) => PortNumber::Deploy(name.clone()),
+        };
+        let origin = publish.map_or(Origin::Layout, |p| Origin::User(p.span));
+        for protocol in &role.protocols {
+            mappings.push(PortMapping {
+                role: role.name.clone(),
+                address: address.clone(),
+                published: published.clone(),
+                target: target.clone(),
+                protocol: *protocol,
+                origin,
+            });
+        }
+    }
+    mappings
+}
+
+/// Whether a fixed container-side port of a role has something listening:
+/// a port that exists only under a switch (443 with HTTPS) is skipped when
+/// the switch is off.
+fn listening(reference: &Reference, role: &Role, container: &Container) -> bool {
+    let Internal::Fixed(port) = role.internal else {
+        return true;
+    };
+    reference
+        .switch_of(&role.service, Some(port))
+        .is_none_or(|switch| switch_on(reference, container, switch))
+}
+
+/// The named volumes the containers mount, with the user's explicit names.
+fn named_volumes(
+    resolved: &Resolved,
+    reference: &Reference,
+    containers: &[Container],
+) -> IndexMap<String, Option<String>> {
+    let mut used: Vec<&str> = Vec::new();
+    for mount in containers.iter().flat_map(|c| c.mounts.iter()) {
+        if let MountSource::Volume(name) = &mount.source {
+            if !used.contains(&name.as_str()) {
+                used.push(name);
+            }
+        }
+    }
+    // The reference's order first; the layout's own volumes after, as first used.
+    used.sort_by_key(|name| reference.volumes.get_index_of(*name).unwrap_or(usize::MAX));
+    used.into_iter()
+        .map(|name| {
+            let explicit = resolved
+                .volumes
+                .get(name)
+                .or_else(|| resolved.containers.iter().find_map(|c| c.volumes.get(name)))
+                .and_then(|v| match &v.source {
+                    VolumeSource::Named(Some(explicit)) => Some(explicit.node.clone()),
+                    _ => None,
+                });
+            (name.to_owned(), explicit)
+        })
+        .collect()
+}
+
+/// The maintenance variant of a deployment (rule R3): the same project, so
+/// the same named volumes, with maintenance mode on in every container.
+pub fn maintenance_variant(deployment: &mut Deployment, reference: &Reference) {
+    let Some(param) = reference.param_meaning("maintenance") else {
+        return;
+    };
+    for container in deployment
+        .containers
+        .iter_mut()
+        .filter(|c| param.read_by(&c.service))
+    {
+        let entry = EnvEntry {
+            value: EnvValue::Text("yes".to_owned()),
+            origin: Origin::Derived,
+            secret: param.secret,
+        };
+        container.env.insert(param.name.clone(), entry);
+        let order = |name: &str| reference.params.get_index_of(name).unwrap_or(usize::MAX);
+        container.env.sort_by(|a, _, b, _| order(a).cmp(&order(b)));
     }
 }

@@ -6,8 +6,8 @@ use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::ast::Span;
 use super::parse::Rule;
-use crate::check::suggest;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, join_or};
+use crate::suggest;
 
 /// Keywords are `kw_` rules; their text is the rule name with `-` for `_`.
 pub(crate) fn is_keyword(rule: Rule) -> bool {
@@ -356,15 +356,6 @@ fn all_keywords() -> Vec<&'static str> {
         .filter_map(|line| line.strip_prefix("kw_"))
         .filter_map(|rest| rest.split('"').nth(1))
         .collect()
-}
-
-/// "a, b or c".
-pub(crate) fn join_or(items: &[String]) -> String {
-    match items {
-        [] => "something else".to_owned(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
 }
 
 #[cfg(test)]

@@ -7,5 +7,4 @@ mod expected;
 mod parse;
 
 pub use ast::{Ident, Span, Spanned};
-pub(crate) use expected::join_or;
 pub use parse::{MAX_SOURCE_BYTES, parse};

@@ -178,7 +178,7 @@ pub fn check(ty: &ParamType, value: &ValueKind) -> Result<String, Mismatch> {
             Ok(w.clone())
         }
         (ParamType::Enum(members), ValueKind::Word(w) | ValueKind::Str(w)) => Err(fail(
-            crate::check::suggest::closest(w, members.iter().map(String::as_str))
+            crate::suggest::closest(w, members.iter().map(String::as_str))
                 .map_or_else(|| format!("`{w}` is not one of them"), |m| format!("did you mean `{m}`?")),
         )),
         (_, _) => Err(fail(format!("write it as {}", ty.example()))),

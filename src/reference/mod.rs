@@ -2,19 +2,23 @@
 //! OpenNebula image lives in `stdlib/*.onefront`; this module only gives it
 //! types so that the later stages can look things up.
 
+pub mod types;
+
 use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 
-use crate::check::types::{ParamType, render_default};
 use crate::diagnostic::Diagnostic;
+use crate::kinds::{Protocol, RestartPolicy, Word};
+use crate::span::Ident;
 use crate::syntax::ast::{self, Applies, Def, InternalPort, ServiceSet};
+use types::{ParamType, render_default};
 
 /// The stdlibs compiled into the binary: (version, pseudo-path, text).
 pub const STDLIBS: &[(&str, &str, &str)] = &[(
     "5.13",
     "<stdlib/opennebula-5.13>",
-    include_str!("../stdlib/opennebula-5.13.onefront"),
+    include_str!("../../stdlib/opennebula-5.13.onefront"),
 )];
 
 /// The versions this binary knows, for messages.
@@ -113,7 +117,7 @@ pub const ALL_SERVICES: &str = "all";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listen {
     pub port: u16,
-    pub protocol: String,
+    pub protocol: Protocol,
     pub service: String,
     pub when: Option<String>,
     pub internal: bool,
@@ -193,7 +197,7 @@ pub struct Role {
     pub tls: Option<u16>,
     /// The deploy parameter holding the host address.
     pub bind: String,
-    pub protocols: Vec<String>,
+    pub protocols: Vec<Protocol>,
     pub doc: String,
 }
 
@@ -211,7 +215,7 @@ pub struct LayoutContainer {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
     pub name: String,
-    pub restart: String,
+    pub restart: RestartPolicy,
     /// Image parameters the layout sets: (name, value as the env file writes it).
     pub env: Vec<(String, String)>,
     pub per_service: bool,
@@ -358,7 +362,7 @@ fn add(reference: &mut Reference, def: Def) -> Result<(), String> {
         }
         Def::Listen(l) => reference.listens.push(Listen {
             port: port(l.port.node)?,
-            protocol: l.protocol.text,
+            protocol: word(&l.protocol)?,
             service: l.service.text,
             when: l.when.map(|w| w.text),
             internal: l.internal,
@@ -472,6 +476,17 @@ fn deploy(d: ast::DeployDef) -> Result<Deploy, String> {
     })
 }
 
+/// A word of a closed set, such as a protocol or a restart policy.
+fn word<K: Word>(ident: &Ident) -> Result<K, String> {
+    K::parse(&ident.text).ok_or_else(|| {
+        format!(
+            "`{}` is none of {}",
+            ident.text,
+            crate::diagnostic::one_of(&K::names())
+        )
+    })
+}
+
 fn role(p: ast::PublishDef) -> Result<Role, String> {
     let name = p.role.text;
     let missing = |what: &str| format!("role `{name}` has no `{what}`");
@@ -480,9 +495,9 @@ fn role(p: ast::PublishDef) -> Result<Role, String> {
         InternalPort::Fixed(n) => Internal::Fixed(port(n.node)?),
         InternalPort::Deploy(d) => Internal::Deploy(d.text),
     };
-    let mut protocols: Vec<String> = p.protocols.into_iter().map(|p| p.text).collect();
+    let mut protocols: Vec<Protocol> = p.protocols.iter().map(word).collect::<Result<_, _>>()?;
     if protocols.is_empty() {
-        protocols.push("tcp".to_owned());
+        protocols.push(Protocol::Tcp);
     }
     Ok(Role {
         service: p.service.text,
@@ -500,17 +515,16 @@ fn role(p: ast::PublishDef) -> Result<Role, String> {
 fn layout(l: ast::LayoutDef) -> Result<Layout, String> {
     let mut env = Vec::new();
     for assignment in l.env {
-        let value =
-            crate::check::types::render_literal(&assignment.value.kind).ok_or_else(|| {
-                format!(
-                    "layout `{}` sets `{}` to a non-literal",
-                    l.name.text, assignment.name
-                )
-            })?;
+        let value = types::render_literal(&assignment.value.kind).ok_or_else(|| {
+            format!(
+                "layout `{}` sets `{}` to a non-literal",
+                l.name.text, assignment.name
+            )
+        })?;
         env.push((assignment.name.text, value));
     }
     Ok(Layout {
-        restart: l.restart.map_or_else(|| "always".to_owned(), |r| r.text),
+        restart: l.restart.as_ref().map_or(Ok(RestartPolicy::Always), word)?,
         env,
         per_service: l.per_service,
         containers: l

@@ -9,9 +9,9 @@ mod ports;
 
 pub use ports::n5_collisions;
 
-use crate::check::resolve::{ContainerSpec, Resolved, Setting};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Container, Deployment};
+use crate::ir::model::{Container, Deployment};
+use crate::ir::resolved::{ContainerSpec, Resolved, Setting};
 use crate::reference::Reference;
 use crate::syntax::Span;
 
@@ -43,43 +43,41 @@ struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// The user's block for a container, if any.
-    fn spec(&self, container: &str) -> Option<&'a ContainerSpec> {
-        self.resolved
-            .containers
-            .iter()
-            .find(|s| s.name.text == container)
+    /// The user's block for a container, as lowering paired them.
+    fn spec(&self, container: &Container) -> Option<&'a ContainerSpec> {
+        container.spec_in(self.resolved)
     }
 
     /// Where to point for a container: its block, else the deployment name.
-    fn container_span(&self, container: &str) -> Span {
+    fn container_span(&self, container: &Container) -> Span {
         self.spec(container)
             .map_or(self.resolved.name.span, |s| s.name.span)
     }
 
-    /// Every parameter the user set, with the container block it is in
-    /// (`None` for the deployment's own `env`).
-    fn settings(&self) -> impl Iterator<Item = (Option<&'a ContainerSpec>, &'a Setting)> + 'a {
+    /// Every parameter the user set, with the index of the container block
+    /// it is in (`None` for the deployment's own `env`).
+    fn settings(&self) -> impl Iterator<Item = (Option<usize>, &'a Setting)> + 'a {
         let top = self.resolved.env.iter().map(|s| (None, s));
         let blocks = self
             .resolved
             .containers
             .iter()
-            .flat_map(|c| c.env.iter().map(move |s| (Some(c), s)));
+            .enumerate()
+            .flat_map(|(i, c)| c.env.iter().map(move |s| (Some(i), s)));
         top.chain(blocks)
     }
 
     /// The containers a setting reaches: its block's, or every one.
-    fn reached_by(&self, block: Option<&ContainerSpec>) -> Vec<&'a Container> {
+    fn reached_by(&self, block: Option<usize>) -> Vec<&'a Container> {
         self.deployment
             .containers
             .iter()
-            .filter(|c| block.is_none_or(|b| b.name.text == c.name))
+            .filter(|c| block.is_none() || c.spec == block)
             .collect()
     }
 
     /// Where the user set a parameter, for a container.
-    fn setting_for(&self, container: &str, param: &str) -> Option<&'a Setting> {
+    fn setting_for(&self, container: &Container, param: &str) -> Option<&'a Setting> {
         let own = self
             .spec(container)
             .and_then(|s| s.env.iter().find(|e| e.name.text == param));

@@ -8,9 +8,10 @@ use std::net::IpAddr;
 use indexmap::IndexMap;
 
 use super::Context;
-use crate::check::resolve::SettingValue;
-use crate::diagnostic::Diagnostic;
-use crate::model::{EnvValue, Origin, is_derived};
+use crate::diagnostic::{Diagnostic, join_and};
+use crate::ir::model::{EnvValue, Origin};
+use crate::ir::resolved::SettingValue;
+use crate::model::is_derived;
 use crate::reference::Param;
 
 pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -50,7 +51,7 @@ fn inline_secrets(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// runs it. `*_HOST` parameters are onefront's to set; a service they would
 /// name that is missing is rule C8.
 fn p3_required(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let mut missing: IndexMap<&str, Vec<&crate::model::Container>> = IndexMap::new();
+    let mut missing: IndexMap<&str, Vec<&crate::ir::model::Container>> = IndexMap::new();
     for container in &cx.deployment.containers {
         for param in cx.reference.params.values() {
             let by_default = param.means.as_deref() == Some("service")
@@ -71,15 +72,12 @@ fn p3_required(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let names: Vec<&str> = containers.iter().map(|c| c.name.as_str()).collect();
         let services: BTreeSet<&str> = containers.iter().map(|c| c.service.as_str()).collect();
         let span = match containers.as_slice() {
-            [one] => cx.container_span(&one.name),
+            [one] => cx.container_span(one),
             _ => cx.resolved.name.span,
         };
         out.push(Diagnostic::Required {
             param: name.to_owned(),
-            container: crate::syntax::join_or(
-                &names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>(),
-            )
-            .replace(" or ", " and "),
+            container: join_and(&names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>()),
             service: services.into_iter().collect::<Vec<_>>().join(", "),
             span,
             help: format!("add `{name} = {}` to `env`: {}", sample(param), param.doc),
@@ -159,7 +157,7 @@ fn p5_service_per_container(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn user_entries<'a>(
     cx: &Context<'a>,
     param: &str,
-) -> Vec<(&'a crate::model::Container, crate::syntax::Span)> {
+) -> Vec<(&'a crate::ir::model::Container, crate::syntax::Span)> {
     let mut seen = BTreeSet::new();
     cx.deployment
         .containers
@@ -221,7 +219,7 @@ fn p7_file_present(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .reference
                 .params
                 .get(name)
-                .is_some_and(|p| p.ty == crate::check::types::ParamType::Path);
+                .is_some_and(|p| p.ty == crate::reference::types::ParamType::Path);
             let mounted = container.mounts.iter().any(|m| {
                 path == &m.target
                     || path.starts_with(&format!("{}/", m.target.trim_end_matches('/')))
@@ -240,7 +238,7 @@ fn p7_file_present(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::FileNotMounted {
             param: name.to_owned(),
             path: path.to_owned(),
-            container: crate::syntax::join_or(&shown).replace(" or ", " and "),
+            container: join_and(&shown),
             span,
             help: format!("mount the host directory that holds it: `mount /etc/opennebula{dir} at {dir} readonly`"),
         });

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::Context;
-use crate::check::resolve::SettingValue;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Deployment, EnvValue, Origin, switch_on};
+use crate::ir::model::{Deployment, EnvValue, Origin, switch_on};
+use crate::ir::resolved::SettingValue;
+use crate::kinds::Protocol;
 use crate::reference::{Deploy, Internal, Role};
 use crate::syntax::Span;
 use crate::syntax::ast::PortSide;
@@ -75,7 +76,7 @@ fn coupling(
     role: &str,
     written: &str,
     span: Span,
-    derived: &crate::model::Setting,
+    derived: &crate::ir::model::Setting,
 ) -> Diagnostic {
     let Origin::User(published) = derived.origin else {
         return Diagnostic::DerivedMismatch {
@@ -123,7 +124,7 @@ fn coupling(
 }
 
 /// The container that runs a role's service.
-fn host_of<'a>(cx: &Context<'a>, role: &Role) -> Option<&'a crate::model::Container> {
+fn host_of<'a>(cx: &Context<'a>, role: &Role) -> Option<&'a crate::ir::model::Container> {
     cx.deployment
         .containers
         .iter()
@@ -188,19 +189,15 @@ fn switched_off<'a>(
 ) -> Option<(&'a str, Option<Span>)> {
     let switch = cx.reference.switch_of(&role.service, port)?;
     let host = host_of(cx, role)?;
-    (!switch_on(cx.reference, host, switch)).then(|| {
-        (
-            switch,
-            cx.setting_for(&host.name, switch).map(|s| s.value_span),
-        )
-    })
+    (!switch_on(cx.reference, host, switch))
+        .then(|| (switch, cx.setting_for(host, switch).map(|s| s.value_span)))
 }
 
 /// A published port, resolved to numbers.
 struct Published<'a> {
     address: Option<IpAddr>,
     port: u16,
-    protocol: &'a str,
+    protocol: Protocol,
     role: &'a str,
     origin: Origin,
 }
@@ -219,7 +216,7 @@ fn published(deployment: &Deployment) -> Vec<Published<'_>> {
                     .parse()
                     .ok(),
                 port: deployment.port_value(&p.published)?,
-                protocol: &p.protocol,
+                protocol: p.protocol,
                 role: &p.role,
                 origin: p.origin,
             })
@@ -279,7 +276,7 @@ fn ssh_host(deployment: &Deployment) -> String {
 
 /// N7: rootless Podman cannot bind ports below 1024.
 fn n7_privileged_ports(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    if !(cx.deployment.runtime.name == "podman" && cx.deployment.runtime.rootless) {
+    if !cx.deployment.runtime.as_user() {
         return;
     }
     let bind = cx.resolved.bind.as_ref().map(|b| b.span);
@@ -313,7 +310,7 @@ pub fn n5_collisions(deployments: &[(usize, &str, &Deployment)]) -> Vec<(usize, 
     /// Per port and protocol: who published it at which address (`None`
     /// for every address), and the key of an every-address one, if any.
     type Users<'a> = (HashMap<Option<IpAddr>, Seen<'a>>, Option<Option<IpAddr>>);
-    let mut by_port: HashMap<(u16, &str), Users<'_>> = HashMap::new();
+    let mut by_port: HashMap<(u16, Protocol), Users<'_>> = HashMap::new();
     let mut out = Vec::new();
     // Past the cap, collisions are counted, not worded (100k front-ends on
     // one address would otherwise make a million diagnostics).
@@ -337,7 +334,7 @@ pub fn n5_collisions(deployments: &[(usize, &str, &Deployment)]) -> Vec<(usize, 
                     // One role twice: two containers run its service (C7).
                     continue;
                 }
-                if out.len() >= crate::MAX_DIAGNOSTICS {
+                if out.len() >= crate::diagnostic::MAX_DIAGNOSTICS {
                     omitted.get_or_insert((*file, 0)).1 += 1;
                     continue;
                 }
@@ -355,7 +352,7 @@ pub fn n5_collisions(deployments: &[(usize, &str, &Deployment)]) -> Vec<(usize, 
                     Diagnostic::Collision {
                         address: key.map_or_else(|| "0.0.0.0".to_owned(), |a| a.to_string()),
                         port: port.port,
-                        protocol: port.protocol.to_owned(),
+                        protocol: port.protocol.to_string(),
                         role: format!("{} of `{}`", port.role, deployment.name),
                         first_role: format!("{} of `{}`{elsewhere}", first.role, first.deployment),
                         span,

@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Container, MountSource, Origin, switch_on};
+use crate::ir::model::{Container, MountSource, Origin, switch_on};
+use crate::kinds::RestartPolicy;
 use crate::reference::ALL_SERVICES;
 use crate::syntax::Span;
 use crate::syntax::ast::VolumeSource;
@@ -29,10 +30,10 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// Where to point for a container's privileges: its `privileged` or
 /// `capabilities`, else its block, else the deployment's name.
 fn privilege_span(cx: &Context<'_>, container: &Container) -> Span {
-    let spec = cx.spec(&container.name);
+    let spec = cx.spec(container);
     spec.and_then(|s| s.privileged.as_ref().map(|p| p.span))
         .or_else(|| spec.and_then(|s| s.capabilities.as_ref().map(|c| c.span)))
-        .unwrap_or_else(|| cx.container_span(&container.name))
+        .unwrap_or_else(|| cx.container_span(container))
 }
 
 /// C1: Docker-in-Docker needs a privileged container.
@@ -54,10 +55,7 @@ fn c1_privileged(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         } else {
             continue;
         };
-        let help = if cx
-            .spec(&container.name)
-            .is_some_and(|s| s.privileged.is_some())
-        {
+        let help = if cx.spec(container).is_some_and(|s| s.privileged.is_some()) {
             "remove `privileged no` from this container".to_owned()
         } else {
             format!(
@@ -97,7 +95,7 @@ fn c2_sys_admin(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     service: service.name.clone(),
                     cap: cap.clone(),
                     span: privilege_span(cx, container),
-                    help: if cx.spec(&container.name).is_some_and(|s| s.capabilities.is_some()) {
+                    help: if cx.spec(container).is_some_and(|s| s.capabilities.is_some()) {
                         format!("add `{cap}` to `capabilities [...]`, or remove that line to keep onefront's")
                     } else {
                         format!("write `privileged yes` or `capabilities [{cap}]` in `container {} {{ }}`", container.name)
@@ -145,13 +143,13 @@ fn c3_docker_across_containers(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if switch_on(cx.reference, server, switch) {
                     continue;
                 }
-                let setting = cx.setting_for(&server.name, switch);
+                let setting = cx.setting_for(server, switch);
                 out.push(Diagnostic::Unreachable {
                     client: client.name.clone(),
                     client_service: client.service.clone(),
                     server: server.name.clone(),
                     server_service: server.service.clone(),
-                    span: setting.map_or_else(|| cx.container_span(&server.name), |s| s.value_span),
+                    span: setting.map_or_else(|| cx.container_span(server), |s| s.value_span),
                     why: format!("`{switch}` is off"),
                     help: match setting {
                         Some(_) => format!(
@@ -213,7 +211,7 @@ fn c4_named_volumes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// not one volume (or one host directory) in several containers.
 fn c5_unshared(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for directory in cx.reference.directories.iter().filter(|d| d.unshared) {
-        let mut by_source: Vec<(&MountSource, Vec<&crate::model::MountEntry>)> = Vec::new();
+        let mut by_source: Vec<(&MountSource, Vec<&crate::ir::model::MountEntry>)> = Vec::new();
         for mount in cx
             .deployment
             .containers
@@ -260,7 +258,7 @@ fn c5_unshared(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// The Docker volume name a container's block gives a volume, if any.
-fn explicit_name<'a>(cx: &Context<'a>, container: &str, volume: &str) -> Option<&'a str> {
+fn explicit_name<'a>(cx: &Context<'a>, container: &Container, volume: &str) -> Option<&'a str> {
     let user = cx
         .spec(container)
         .and_then(|s| s.volumes.get(volume))
@@ -291,16 +289,13 @@ fn c6_shared_volumes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let Some(mount) = container.mounts.iter().find(|m| m.target == target) else {
                 continue;
             };
-            let this = (
-                &mount.source,
-                explicit_name(cx, &container.name, &volume.name),
-            );
+            let this = (&mount.source, explicit_name(cx, container, &volume.name));
             match first {
                 None => first = Some(this),
                 Some(seen) if seen == this => {}
                 Some(_) => out.push(Diagnostic::VolumeDiffers {
                     volume: volume.name.clone(),
-                    span: mount.origin.span().unwrap_or_else(|| cx.container_span(&container.name)),
+                    span: mount.origin.span().unwrap_or_else(|| cx.container_span(container)),
                     container: container.name.clone(),
                     help: format!(
                         "set `volume {}` once for the whole deployment, not in one container: {} share it",
@@ -321,13 +316,13 @@ fn c7_one_service_group(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .iter()
             .find(|c| c.service == container.service);
         let alone = matches!(container.service.as_str(), ALL_SERVICES | "none");
-        let span = cx.container_span(&container.name);
+        let span = cx.container_span(container);
         if let Some(first) = earlier {
             out.push(Diagnostic::ServiceTwice {
                 what: format!("{} runs in two containers", container.service),
                 span,
                 label: format!("`{}` runs it again", container.name),
-                first: Some(cx.container_span(&first.name)),
+                first: Some(cx.container_span(first)),
                 help: "keep one of the two containers".to_owned(),
             });
         } else if alone && containers.len() > 1 {
@@ -416,30 +411,33 @@ fn r1_restart(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(policy) = &cx.resolved.restart else {
         return;
     };
-    let consequence = match policy.text.as_str() {
-        "no" => "the containers stay down after a crash or a reboot",
-        "on-failure" => "the containers stay down after a reboot or a clean exit",
-        _ => return,
+    let consequence = match policy.node {
+        RestartPolicy::No => "the containers stay down after a crash or a reboot",
+        RestartPolicy::OnFailure => "the containers stay down after a reboot or a clean exit",
+        RestartPolicy::Always | RestartPolicy::UnlessStopped => return,
     };
     let layout = cx.reference.layouts.get(&cx.deployment.layout);
-    let expected = layout.map_or("always", |l| l.restart.as_str());
+    let expected = layout.map_or(RestartPolicy::Always, |l| l.restart);
     out.push(Diagnostic::RestartPolicy {
-        policy: policy.text.clone(),
+        policy: policy.node.to_string(),
         consequence: consequence.to_owned(),
         span: policy.span,
         layout: cx.deployment.layout.clone(),
-        expected: expected.to_owned(),
-        help: format!("remove `restart {}` to get `{expected}`", policy.text),
+        expected: expected.to_string(),
+        help: format!("remove `restart {}` to get `{expected}`", policy.node),
     });
 }
 
 /// R2: rootless Podman's unit is a user unit, which starts at boot only when
 /// the user lingers.
 fn r2_podman_at_boot(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let runtime = &cx.deployment.runtime;
-    if runtime.name == "podman" && runtime.rootless {
+    if cx.deployment.runtime.as_user() {
         out.push(Diagnostic::NoBootUnit {
-            span: runtime.origin.span().unwrap_or(cx.resolved.name.span),
+            span: cx
+                .deployment
+                .runtime_origin
+                .span()
+                .unwrap_or(cx.resolved.name.span),
             help: "the generated unit is a user unit: run `loginctl enable-linger USER` once so that it starts at boot, or run Podman as root".to_owned(),
         });
     }

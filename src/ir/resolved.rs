@@ -1,0 +1,91 @@
+//! The resolved form of a deployment: what resolve hands to lowering. Every
+//! name here was found in the stdlib and every value type-checked; a setting
+//! that did not resolve is left out (its diagnostic is already reported), so
+//! nothing downstream reports a follow-on error about it. Only data: the pass
+//! that builds it is `crate::resolve`.
+
+use std::net::IpAddr;
+
+use indexmap::IndexMap;
+
+use crate::kinds::{ComposeFlavour, RestartPolicy, Runtime};
+use crate::span::{Ident, Span, Spanned};
+use crate::syntax::ast::{Mount, PortSide, VolumeSource};
+
+/// A deployment whose names all resolve and whose values all type-check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub name: Ident,
+    pub layout: Option<Ident>,
+    /// The layout in effect (`all-in-one` when none is given).
+    pub layout_name: String,
+    pub image: Option<Spanned<Image>>,
+    pub bind: Option<Spanned<IpAddr>>,
+    pub bind_ssh: Option<Spanned<IpAddr>>,
+    pub restart: Option<Spanned<RestartPolicy>>,
+    pub maintenance: Option<Spanned<bool>>,
+    pub env: Vec<Setting>,
+    pub publishes: IndexMap<String, Publish>,
+    pub volumes: IndexMap<String, Volume>,
+    pub mounts: Vec<Mount>,
+    pub without: IndexMap<String, Span>,
+    pub externals: IndexMap<String, Spanned<String>>,
+    pub containers: Vec<ContainerSpec>,
+    pub runtime: Option<Spanned<Runtime>>,
+    pub compose: Option<Spanned<ComposeFlavour>>,
+}
+
+/// An image reference split the way the deploy parameters hold it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    pub registry: String,
+    pub name: String,
+    pub tag: String,
+}
+
+/// A parameter assignment that resolved and type-checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    pub name: Ident,
+    pub value: SettingValue,
+    pub value_span: Span,
+}
+
+/// A checked value: text as the image reads it, or a secret's variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingValue {
+    Text(String),
+    Secret(String),
+}
+
+/// `publish ROLE ...`, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publish {
+    pub role: Ident,
+    /// `None` for `off`.
+    pub port: Option<Spanned<u16>>,
+    pub address: Option<Spanned<IpAddr>>,
+    pub side: Option<Spanned<PortSide>>,
+    pub span: Span,
+}
+
+/// `volume NAME ...`, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volume {
+    pub name: Ident,
+    pub source: VolumeSource,
+    pub span: Span,
+}
+
+/// A container block of the user's file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerSpec {
+    pub name: Ident,
+    pub runs: Option<Ident>,
+    pub env: Vec<Setting>,
+    pub volumes: IndexMap<String, Volume>,
+    pub mounts: Vec<Mount>,
+    pub privileged: Option<Spanned<bool>>,
+    pub capabilities: Option<Spanned<Vec<String>>>,
+    pub span: Span,
+}

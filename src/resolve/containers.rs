@@ -1,0 +1,290 @@
+//! Resolving what runs where: volumes, left-out and external services, and
+//! the user's container blocks against the layout.
+
+use indexmap::IndexMap;
+
+use super::Resolver;
+use crate::diagnostic::Diagnostic;
+use crate::ir::resolved::{ContainerSpec, Resolved, Volume};
+use crate::reference::{ALL_SERVICES, types};
+use crate::span::{Ident, Span, Spanned};
+use crate::syntax::ast::{self, ContainerBlock, Stmt, ValueKind, VolumeSource};
+
+impl Resolver<'_> {
+    /// The volume names a layout knows.
+    pub(super) fn layout_volumes(&self, layout: &str) -> Vec<String> {
+        match self.reference.layouts.get(layout) {
+            Some(l) if !l.containers.is_empty() => l
+                .containers
+                .iter()
+                .flat_map(|c| c.volumes.iter().map(|(name, _)| name.clone()))
+                .collect(),
+            _ => self.reference.volumes.keys().cloned().collect(),
+        }
+    }
+
+    pub(super) fn volume(
+        &mut self,
+        volume: &ast::VolumeStmt,
+        known: &[String],
+        volumes: &mut IndexMap<String, Volume>,
+    ) {
+        if !known.contains(&volume.name.text) {
+            if let Some(same_place) = self.volume_at_same_path(&volume.name.text, known) {
+                self.report(Diagnostic::UnknownName {
+                    kind: "volume",
+                    name: volume.name.text.clone(),
+                    span: volume.name.span,
+                    help: format!("in this layout the volume at that path is `{same_place}`"),
+                });
+                return;
+            }
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
+            self.unknown("volume", &volume.name, &known);
+            return;
+        }
+        if let VolumeSource::Named(Some(name)) = &volume.source {
+            let ident = Ident {
+                text: name.node.clone(),
+                span: name.span,
+            };
+            self.check_name("volume", &ident);
+        }
+        if let Some(first) = volumes.get(&volume.name.text) {
+            let first = first.span;
+            self.report(Diagnostic::Duplicate {
+                kind: "volume",
+                name: volume.name.text.clone(),
+                span: volume.name.span,
+                first,
+            });
+            return;
+        }
+        volumes.insert(
+            volume.name.text.clone(),
+            Volume {
+                name: volume.name.clone(),
+                source: volume.source.clone(),
+                span: volume.span,
+            },
+        );
+    }
+
+    /// For a canonical volume that a layout names otherwise (the all-in-one
+    /// `opennebula_db` for `opennebula_mysql`): the layout's name for the
+    /// volume at the same path.
+    pub(super) fn volume_at_same_path(&self, name: &str, known: &[String]) -> Option<String> {
+        let path = &self.reference.volumes.get(name)?.path;
+        self.reference
+            .layouts
+            .values()
+            .flat_map(|l| l.containers.iter().flat_map(|c| c.volumes.iter()))
+            .find(|(other, at)| at == path && known.contains(other))
+            .map(|(other, _)| other.clone())
+    }
+
+    /// A service that can be left out or run in a container of its own.
+    pub(super) fn deployable_service(&mut self, service: &Ident) -> bool {
+        if self.reference.services.contains_key(&service.text)
+            && service.text != ALL_SERVICES
+            && self.reference.container_of(&service.text).is_some()
+        {
+            return true;
+        }
+        let known: Vec<&str> = self
+            .reference
+            .services
+            .values()
+            .filter(|s| s.container.is_some())
+            .map(|s| s.name.as_str())
+            .collect();
+        self.unknown("service", service, &known);
+        false
+    }
+
+    pub(super) fn external(&mut self, service: &Ident, host: &ast::Value, resolved: &mut Resolved) {
+        if !self.deployable_service(service) {
+            return;
+        }
+        let locator = self
+            .reference
+            .params
+            .values()
+            .find(|p| p.locates.as_deref() == Some(&service.text));
+        let Some(locator) = locator else {
+            self.report(Diagnostic::Layout {
+                what: format!("`{service}` cannot run outside the deployment"),
+                span: service.span,
+                label: "no parameter points at this service".to_owned(),
+                help: format!("only services that a `*_HOST` parameter names can be external; leave `{service}` out with `without {service}` instead"),
+            });
+            return;
+        };
+        let text = match types::check(&locator.ty, &host.kind) {
+            Ok(text) => text,
+            Err(mismatch) => {
+                self.wrong_type(&format!("external {service}"), host, mismatch);
+                return;
+            }
+        };
+        if let Some(first) = resolved.externals.get(&service.text) {
+            let first = first.span;
+            self.report(Diagnostic::Duplicate {
+                kind: "external service",
+                name: service.text.clone(),
+                span: service.span,
+                first,
+            });
+            return;
+        }
+        resolved.externals.insert(
+            service.text.clone(),
+            Spanned {
+                node: text,
+                span: service.span.to(host.span),
+            },
+        );
+    }
+
+    pub(super) fn container(
+        &mut self,
+        block: &ContainerBlock,
+        resolved: &Resolved,
+    ) -> ContainerSpec {
+        let custom = self
+            .reference
+            .layouts
+            .get(&resolved.layout_name)
+            .is_some_and(|l| !l.per_service && l.containers.is_empty());
+        let mut seen: IndexMap<String, Span> = resolved
+            .containers
+            .iter()
+            .map(|c| (c.name.text.clone(), c.name.span))
+            .collect();
+        self.once(&mut seen, "container", &block.name);
+        if custom {
+            self.check_name("container", &block.name);
+            self.custom_container(block);
+        } else {
+            self.layout_container(block, resolved);
+        }
+        let mut spec = ContainerSpec {
+            name: block.name.clone(),
+            runs: block.runs.clone(),
+            env: Vec::new(),
+            volumes: IndexMap::new(),
+            mounts: Vec::new(),
+            privileged: None,
+            capabilities: None,
+            span: block.span,
+        };
+        let runs_all = block.runs.as_ref().is_some_and(|r| r.text == ALL_SERVICES);
+        let known = if custom && runs_all {
+            self.reference
+                .all_in_one_container()
+                .map(|c| c.volumes.iter().map(|(name, _)| name.clone()).collect())
+                .unwrap_or_default()
+        } else if custom {
+            self.reference.volumes.keys().cloned().collect()
+        } else {
+            self.layout_volumes(&resolved.layout_name)
+        };
+        let mut env_seen = IndexMap::new();
+        for stmt in &block.stmts {
+            match stmt {
+                Stmt::Env(assignments) => {
+                    let settings = self.env(assignments, &mut env_seen);
+                    spec.env.extend(settings);
+                }
+                Stmt::Volume(volume) => self.volume(volume, &known, &mut spec.volumes),
+                Stmt::Mount(mount) => spec.mounts.push(mount.clone()),
+                Stmt::Privileged(on) => spec.privileged = Some(on.clone()),
+                Stmt::Capabilities(list) => spec.capabilities = self.capabilities(list),
+                _ => {}
+            }
+        }
+        spec
+    }
+
+    /// `capabilities [...]`: Linux capability names, such as `SYS_ADMIN`.
+    pub(super) fn capabilities(&mut self, list: &ast::Value) -> Option<Spanned<Vec<String>>> {
+        let ValueKind::List(items) = &list.kind else {
+            return None;
+        };
+        let mut names = Vec::new();
+        for item in items {
+            match &item.kind {
+                ValueKind::Word(w) | ValueKind::Str(w)
+                    if !w.is_empty() && w.chars().all(|c| c.is_ascii_uppercase() || c == '_') =>
+                {
+                    names.push(w.trim_start_matches("CAP_").to_owned());
+                }
+                _ => self.report(Diagnostic::WrongType {
+                    name: "capabilities".to_owned(),
+                    expected: "a capability name in capitals, such as `SYS_ADMIN`".to_owned(),
+                    expected_short: "not a capability".to_owned(),
+                    found: types::found(&item.kind),
+                    span: item.span,
+                    help: "write the names of `man 7 capabilities` without `CAP_`: `capabilities [SYS_ADMIN, NET_ADMIN]`".to_owned(),
+                }),
+            }
+        }
+        Some(Spanned {
+            node: names,
+            span: list.span,
+        })
+    }
+
+    pub(super) fn custom_container(&mut self, block: &ContainerBlock) {
+        let Some(runs) = &block.runs else {
+            self.report(Diagnostic::ServiceChoice {
+                what: format!(
+                    "container `{}` does not say which service it runs",
+                    block.name
+                ),
+                span: block.name.span,
+                label: "no `runs`: it would start every service".to_owned(),
+                help: format!("write `container {} runs SERVICE {{ ... }}`", block.name),
+            });
+            return;
+        };
+        if !self.reference.services.contains_key(&runs.text) {
+            let known: Vec<&str> = self.reference.services.keys().map(String::as_str).collect();
+            self.unknown("service", runs, &known);
+        }
+    }
+
+    /// A container block that adjusts a container of a stdlib layout.
+    pub(super) fn layout_container(&mut self, block: &ContainerBlock, resolved: &Resolved) {
+        let names = self.layout_container_names(&resolved.layout_name);
+        if let Some(runs) = &block.runs {
+            self.report(Diagnostic::Layout {
+                what: format!(
+                    "layout `{}` already decides what each container runs",
+                    resolved.layout_name
+                ),
+                span: runs.span,
+                label: "`runs` is for `layout custom`".to_owned(),
+                help: "write `layout custom` to list the containers yourself, or drop `runs ...`"
+                    .to_owned(),
+            });
+        }
+        if !names.contains(&block.name.text) {
+            let known: Vec<&str> = names.iter().map(String::as_str).collect();
+            self.unknown("container", &block.name, &known);
+        }
+    }
+
+    pub(super) fn layout_container_names(&self, layout: &str) -> Vec<String> {
+        match self.reference.layouts.get(layout) {
+            Some(l) if l.per_service => self
+                .reference
+                .services
+                .values()
+                .filter_map(|s| s.container.clone())
+                .collect(),
+            Some(l) => l.containers.iter().map(|c| c.name.clone()).collect(),
+            None => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! Resolve: syntax tree + reference -> resolved deployments
+//! ([`crate::ir::resolved`]): every name looked up in the stdlib (parameters
+//! P1, services, roles, volumes, layouts, containers), every value checked
+//! against its type (P2), every statement given once. Collects all
+//! diagnostics instead of stopping at the first. `settings.rs` resolves
+//! parameters and ports, `containers.rs` what runs where.
+
+mod containers;
+mod settings;
+
+use indexmap::IndexMap;
+use indexmap::map::Entry;
+
+use crate::diagnostic::{Diagnostic, one_of};
+use crate::ir::resolved::{Image, Resolved};
+use crate::kinds::{ComposeFlavour, RestartPolicy, Runtime, RuntimeKind, Word};
+use crate::reference::Reference;
+use crate::span::{Ident, Span, Spanned};
+use crate::suggest::closest;
+use crate::syntax::ast::{self, Stmt};
+
+/// Resolves every deployment of a file against `reference`.
+#[must_use]
+pub fn resolve(file: &ast::File, reference: &Reference) -> (Vec<Resolved>, Vec<Diagnostic>) {
+    let mut resolver = Resolver {
+        reference,
+        diagnostics: Vec::new(),
+    };
+    let mut names: IndexMap<String, Span> = IndexMap::new();
+    let mut deployments = Vec::new();
+    for deployment in &file.deployments {
+        resolver.once(&mut names, "deployment", &deployment.name);
+        resolver.check_name("deployment", &deployment.name);
+        deployments.push(resolver.deployment(deployment));
+    }
+    (deployments, resolver.diagnostics)
+}
+
+struct Resolver<'r> {
+    reference: &'r Reference,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A name the environment can hold: letters, digits and `_`, not first a digit.
+pub(super) fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Compose project, service and volume names: lower case, digits, `_` and `-`.
+fn is_plain_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        && name.len() <= 63
+}
+
+impl Resolver<'_> {
+    pub(super) fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Records `ident` in `seen`, reporting a duplicate.
+    pub(super) fn once(
+        &mut self,
+        seen: &mut IndexMap<String, Span>,
+        kind: &'static str,
+        ident: &Ident,
+    ) -> bool {
+        match seen.entry(ident.text.clone()) {
+            Entry::Occupied(first) => {
+                let first = *first.get();
+                self.report(Diagnostic::Duplicate {
+                    kind,
+                    name: ident.text.clone(),
+                    span: ident.span,
+                    first,
+                });
+                false
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(ident.span);
+                true
+            }
+        }
+    }
+
+    pub(super) fn check_name(&mut self, kind: &'static str, ident: &Ident) {
+        if !is_plain_name(&ident.text) {
+            let lower = ident.text.to_lowercase().replace(
+                |c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                "-",
+            );
+            self.report(Diagnostic::BadName {
+                kind,
+                name: ident.text.clone(),
+                span: ident.span,
+                help: format!(
+                    "a {kind} name is lower-case letters, digits, `_` and `-`, starting with a letter, at most 63 long, such as `{}`",
+                    lower.trim_start_matches(['-', '_'])
+                ),
+            });
+        }
+    }
+
+    pub(super) fn unknown(&mut self, kind: &'static str, ident: &Ident, known: &[&str]) {
+        let help = match closest(&ident.text, known.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("choose one of {}", one_of(known)),
+        };
+        self.report(Diagnostic::UnknownName {
+            kind,
+            name: ident.text.clone(),
+            span: ident.span,
+            help,
+        });
+    }
+
+    /// A word of a closed set ([`crate::kinds`]); reports one it is not.
+    pub(super) fn kind<K: Word>(&mut self, what: &'static str, word: &Ident) -> Option<Spanned<K>> {
+        let Some(node) = K::parse(&word.text) else {
+            self.unknown(what, word, &K::names());
+            return None;
+        };
+        Some(Spanned {
+            node,
+            span: word.span,
+        })
+    }
+
+    fn deployment(&mut self, deployment: &ast::Deployment) -> Resolved {
+        let layout = deployment.stmts.iter().find_map(|s| match s {
+            Stmt::Layout(layout) => Some(layout.clone()),
+            _ => None,
+        });
+        let layout_name = self.layout(layout.as_ref());
+        let mut resolved = Resolved {
+            name: deployment.name.clone(),
+            layout,
+            layout_name,
+            image: None,
+            bind: None,
+            bind_ssh: None,
+            restart: None,
+            maintenance: None,
+            env: Vec::new(),
+            publishes: IndexMap::new(),
+            volumes: IndexMap::new(),
+            mounts: Vec::new(),
+            without: IndexMap::new(),
+            externals: IndexMap::new(),
+            containers: Vec::new(),
+            runtime: None,
+            compose: None,
+        };
+        let mut singles: IndexMap<String, Span> = IndexMap::new();
+        let mut env_seen = IndexMap::new();
+        for stmt in &deployment.stmts {
+            self.stmt(stmt, &mut resolved, &mut singles, &mut env_seen);
+        }
+        self.layout_fits(&resolved);
+        resolved
+    }
+
+    /// Statements that only make sense with several containers, or a custom
+    /// layout that lists none.
+    fn layout_fits(&mut self, resolved: &Resolved) {
+        let Some(layout) = self.reference.layouts.get(&resolved.layout_name) else {
+            return;
+        };
+        let single = layout.containers.len() == 1;
+        let custom = !layout.per_service && layout.containers.is_empty();
+        let at = resolved
+            .layout
+            .as_ref()
+            .map_or(resolved.name.span, |l| l.span);
+        if custom && resolved.containers.is_empty() {
+            self.report(Diagnostic::Layout {
+                what: "`layout custom` lists no container".to_owned(),
+                span: at,
+                label: "no `container NAME runs SERVICE` follows".to_owned(),
+                help: "add a block per container, such as `container one runs all { }`, or use `layout all-in-one`".to_owned(),
+            });
+        }
+        if !single {
+            return;
+        }
+        let misplaced = resolved
+            .without
+            .values()
+            .map(|span| (*span, "without"))
+            .chain(resolved.externals.values().map(|e| (e.span, "external")));
+        for (span, what) in misplaced.collect::<Vec<_>>() {
+            self.report(Diagnostic::Layout {
+                what: format!("`{what}` needs services in containers of their own"),
+                span,
+                label: format!(
+                    "the `{}` layout runs every service in one container",
+                    resolved.layout_name
+                ),
+                help: "write `layout reference` (or `layout custom`) to run services apart"
+                    .to_owned(),
+            });
+        }
+    }
+
+    /// The layout in effect; reports an unknown one.
+    fn layout(&mut self, layout: Option<&Ident>) -> String {
+        let Some(layout) = layout else {
+            return "all-in-one".to_owned();
+        };
+        if !self.reference.layouts.contains_key(&layout.text) {
+            let known: Vec<&str> = self.reference.layouts.keys().map(String::as_str).collect();
+            self.unknown("layout", layout, &known);
+        }
+        layout.text.clone()
+    }
+
+    fn stmt(
+        &mut self,
+        stmt: &Stmt,
+        resolved: &mut Resolved,
+        singles: &mut IndexMap<String, Span>,
+        env_seen: &mut IndexMap<String, Span>,
+    ) {
+        let mut single = |this: &mut Self, what: &str, span: Span| {
+            let ident = Ident {
+                text: what.to_owned(),
+                span,
+            };
+            this.once(singles, "statement", &ident)
+        };
+        match stmt {
+            Stmt::Image(image) => {
+                if single(self, "image", image.span) {
+                    resolved.image = self.image(image);
+                }
+            }
+            Stmt::Layout(layout) => {
+                single(self, "layout", layout.span);
+            }
+            Stmt::Bind { ssh, address } => {
+                let what = if *ssh { "bind ssh" } else { "bind" };
+                if single(self, what, address.span) {
+                    let slot = if *ssh {
+                        &mut resolved.bind_ssh
+                    } else {
+                        &mut resolved.bind
+                    };
+                    *slot = Some(address.clone());
+                }
+            }
+            Stmt::Restart(policy) => {
+                if single(self, "restart", policy.span) {
+                    resolved.restart = self.kind::<RestartPolicy>("restart policy", policy);
+                }
+            }
+            Stmt::Maintenance(on) => {
+                if single(self, "maintenance", on.span) {
+                    resolved.maintenance = Some(on.clone());
+                }
+            }
+            Stmt::Env(assignments) => {
+                let settings = self.env(assignments, env_seen);
+                resolved.env.extend(settings);
+            }
+            Stmt::Publish(publish) => self.publish(publish, &mut resolved.publishes),
+            Stmt::Volume(volume) => {
+                let volumes = self.layout_volumes(&resolved.layout_name);
+                self.volume(volume, &volumes, &mut resolved.volumes);
+            }
+            Stmt::Mount(mount) => resolved.mounts.push(mount.clone()),
+            Stmt::Without(services) => {
+                for service in services {
+                    if self.deployable_service(service) {
+                        self.once(&mut resolved.without, "left-out service", service);
+                    }
+                }
+            }
+            Stmt::External { service, host } => self.external(service, host, resolved),
+            Stmt::Container(block) => {
+                let spec = self.container(block, resolved);
+                resolved.containers.push(spec);
+            }
+            Stmt::Runtime { name, rootless } => {
+                if single(self, "runtime", name.span) {
+                    let kind = self.kind::<RuntimeKind>("runtime", name);
+                    resolved.runtime = kind.map(|kind| Spanned {
+                        node: Runtime {
+                            kind: kind.node,
+                            rootless: *rootless,
+                        },
+                        span: name.span,
+                    });
+                }
+            }
+            Stmt::Compose(flavour) => {
+                if single(self, "compose", flavour.span) {
+                    resolved.compose = self.kind::<ComposeFlavour>("Compose flavour", flavour);
+                }
+            }
+            // Only in container blocks (the grammar sees to it).
+            Stmt::Privileged(_) | Stmt::Capabilities(_) => {}
+        }
+    }
+
+    fn image(&mut self, image: &Spanned<String>) -> Option<Spanned<Image>> {
+        let text = &image.node;
+        let valid = !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':'));
+        let split = text
+            .rsplit_once(':')
+            .filter(|(_, tag)| !tag.contains('/') && !tag.is_empty())
+            .map(|(path, tag)| match path.rsplit_once('/') {
+                Some((registry, name)) => (format!("{registry}/"), name, tag),
+                None => (String::new(), path, tag),
+            });
+        let Some((registry, name, tag)) = split.filter(|(_, name, _)| valid && !name.is_empty())
+        else {
+            self.report(Diagnostic::BadImage {
+                text: text.clone(),
+                span: image.span,
+            });
+            return None;
+        };
+        Some(Spanned {
+            node: Image {
+                registry,
+                name: name.to_owned(),
+                tag: tag.to_owned(),
+            },
+            span: image.span,
+        })
+    }
+}
