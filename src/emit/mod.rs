@@ -76,7 +76,7 @@ pub fn emit(deployment: &Deployment) -> Vec<Artifact> {
         path: dir.join("source.onefront"),
         contents: header(
             deployment,
-            "A copy of the source, which the unit's Documentation= points at.",
+            "This deployment's block of the source, which the unit's Documentation= points at.",
         ) + &deployment.source,
         mode,
     });

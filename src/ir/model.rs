@@ -52,9 +52,10 @@ pub struct Deployment {
     pub runtime_origin: Origin,
     /// The Compose file format and tool.
     pub compose: ComposeFlavour,
-    /// The source text, shared by the deployments of one file: generated
-    /// files keep a copy for `Documentation=`.
-    pub source: std::sync::Arc<str>,
+    /// The deployment's own text, under the header of its file: a file that
+    /// compiles to this deployment alone, which the unit's `Documentation=`
+    /// points at. Its size is the block's, whatever else the file holds.
+    pub source: String,
     /// The deploy parameters (`.env`), in the reference's order.
     pub deploy: IndexMap<String, Setting>,
     pub containers: Vec<Container>,

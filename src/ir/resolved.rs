@@ -16,6 +16,8 @@ use crate::syntax::ast::{Mount, PortSide, VolumeSource};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
     pub name: Ident,
+    /// The whole `deployment NAME { ... }` block.
+    pub span: Span,
     pub layout: Option<Ident>,
     /// The layout in effect (`all-in-one` when none is given).
     pub layout_name: String,

@@ -32,7 +32,7 @@ pub fn lower(resolved: &Resolved, reference: &Reference, source: &Source) -> Dep
         name: resolved.name.text.clone(),
         name_span: resolved.name.span,
         source_name: source.name.clone(),
-        source: source.text.clone(),
+        source: own_text(resolved, reference, source),
         compose: resolved
             .compose
             .as_ref()
@@ -107,6 +107,22 @@ pub fn lower(resolved: &Resolved, reference: &Reference, source: &Source) -> Dep
         .filter_map(|p| Some((p.name.clone(), p.default.clone()?, p.doc.clone())))
         .collect();
     deployment
+}
+
+/// The deployment's block alone, as a file of its own: the header, then the
+/// block as written.
+fn own_text(resolved: &Resolved, reference: &Reference, source: &Source) -> String {
+    let block = source
+        .text
+        .get(resolved.span.start..resolved.span.end)
+        .unwrap_or_default();
+    format!(
+        "onefront {}
+
+{block}
+",
+        reference.version
+    )
 }
 
 /// The containers of the layout, with their volumes and privileges.

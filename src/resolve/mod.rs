@@ -141,6 +141,7 @@ impl Resolver<'_> {
         let layout_name = self.layout(layout.as_ref());
         let mut resolved = Resolved {
             name: deployment.name.clone(),
+            span: deployment.span,
             layout,
             layout_name,
             image: None,
