@@ -1,9 +1,12 @@
 //! The UI corpus: every `tests/ui/<stage>/<case>.onefront` names its expected
 //! outcome in its first line (`# expect: onefront::P1, onefront::P2` or
 //! `# expect: ok`). The runner asserts the codes first, then snapshots the
-//! rendered report.
+//! rendered report, then checks a compiling case's `# output:` lines against
+//! the files it generates.
 
 use onefront::diagnostic::{plain_handler, render};
+
+use crate::support::output_directive::{self, Directive};
 
 /// The codes a case's header expects, in order; empty for `ok`.
 fn expected_codes(text: &str) -> Vec<String> {
@@ -43,7 +46,35 @@ fn ui_corpus() {
             .map(|d| render(&handler, &name, &text, d))
             .collect();
         insta::assert_snapshot!(report);
+        check_output(&name, &text);
     });
+}
+
+/// The directives of a case; a malformed one fails the case.
+fn directives(name: &str, text: &str) -> Vec<Directive> {
+    output_directive::parse_all(text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Each `# output:` line of a case that compiles holds; one that does not
+/// compile has none, as they could never be checked.
+fn check_output(name: &str, text: &str) {
+    let directives = directives(name, text);
+    let Ok((artifacts, _)) = onefront::compile(name, text) else {
+        assert!(
+            directives.is_empty(),
+            "{name} does not compile, so its `# output:` lines are never checked: remove them"
+        );
+        return;
+    };
+    let failures: Vec<String> = directives
+        .iter()
+        .filter_map(|d| {
+            d.check(&artifacts)
+                .err()
+                .map(|e| format!("{name}: `{}`\n{e}", d.raw))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]
@@ -80,8 +111,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 /// variant that does not (`ID_ok_....onefront`).
 #[test]
 fn every_rule_has_a_trigger_and_a_near_miss() {
-    let rules_md =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/5.13/rules.md");
+    let rules_md = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/5.13/rules.md");
     let rules = std::fs::read_to_string(&rules_md).unwrap();
     let ids: Vec<&str> = rules
         .lines()
