@@ -9,6 +9,7 @@
 //! the real tools, the stdlib against the reference tables, the command line.
 
 mod support {
+    pub mod output_directive;
     pub mod tempdir;
     pub mod tools;
     pub mod values;

@@ -1,9 +1,12 @@
 //! The UI corpus: every `tests/ui/<stage>/<case>.onefront` names its expected
 //! outcome in its first line (`# expect: onefront::P1, onefront::P2` or
 //! `# expect: ok`). The runner asserts the codes first, then snapshots the
-//! rendered report.
+//! rendered report, then checks a compiling case's `# output:` lines against
+//! the files it generates.
 
 use onefront::diagnostic::{plain_handler, render};
+
+use crate::support::output_directive::{self, Directive};
 
 /// The codes a case's header expects, in order; empty for `ok`.
 fn expected_codes(text: &str) -> Vec<String> {
@@ -23,6 +26,9 @@ fn expected_codes(text: &str) -> Vec<String> {
 
 #[test]
 fn ui_corpus() {
+    // Output failures are gathered, so that one failing case hides none of
+    // the others.
+    let mut output_failures = Vec::new();
     insta::glob!("ui/**/*.onefront", |path| {
         let text = std::fs::read_to_string(path).unwrap();
         let name = path
@@ -43,7 +49,75 @@ fn ui_corpus() {
             .map(|d| render(&handler, &name, &text, d))
             .collect();
         insta::assert_snapshot!(report);
+        output_failures.extend(output_failures_of(&name, &text));
     });
+    assert!(
+        output_failures.is_empty(),
+        "{} failure(s) of `# output:` lines (tests/ui/README.md):\n\n{}",
+        output_failures.len(),
+        output_failures.join("\n\n")
+    );
+}
+
+/// The directives of a case, or why they cannot be read.
+fn directives(name: &str, text: &str) -> Result<Vec<Directive>, String> {
+    output_directive::parse_all(text).map_err(|e| format!("{name}: {e}"))
+}
+
+/// What is wrong with a case's `# output:` lines: a case that compiles
+/// proves its point with at least one, and each holds; one that does not
+/// compile has none, as they could never be checked.
+fn output_failures_of(name: &str, text: &str) -> Vec<String> {
+    let directives = match directives(name, text) {
+        Ok(directives) => directives,
+        Err(e) => return vec![e],
+    };
+    let Ok((artifacts, _)) = onefront::compile(name, text) else {
+        if directives.is_empty() {
+            return Vec::new();
+        }
+        return vec![format!(
+            "{name} does not compile, so its `# output:` lines are never checked: remove them"
+        )];
+    };
+    if directives.is_empty() {
+        return vec![format!(
+            "{name} compiles but asserts nothing about its output: add `# output:` lines"
+        )];
+    }
+    directives
+        .iter()
+        .filter_map(|d| {
+            d.check(&artifacts)
+                .err()
+                .map(|e| format!("{name}: `{}`\n{e}", d.raw))
+        })
+        .collect()
+}
+
+/// Every case that compiles has `# output:` lines: listed all at once, so that
+/// a new case without them is named even when other cases fail.
+#[test]
+fn every_compiling_case_asserts_its_output() {
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ui"));
+    let mut silent: Vec<String> = walk(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "onefront"))
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let name = p.strip_prefix(env!("CARGO_MANIFEST_DIR")).ok()?;
+            let name = name.to_string_lossy().into_owned();
+            let compiles = onefront::compile(&name, &text).is_ok();
+            let silent = directives(&name, &text).is_ok_and(|d| d.is_empty());
+            (compiles && silent).then_some(name)
+        })
+        .collect();
+    silent.sort();
+    assert_eq!(
+        silent,
+        Vec::<String>::new(),
+        "cases that compile without an `# output:` line"
+    );
 }
 
 #[test]
