@@ -8,8 +8,9 @@ use camino::{Utf8Path, Utf8PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
-use crate::diagnostic::{Diagnostic, render};
+use crate::diagnostic::{Diagnostic, Sources, render};
 use crate::reference::{Reference, STDLIBS};
+use crate::span::SourceId;
 
 mod catalog;
 mod report;
@@ -186,11 +187,39 @@ impl Printer {
         }
     }
 
-    fn diagnostics(&self, file: &Utf8Path, text: &str, diagnostics: &[Diagnostic]) {
+    /// The diagnostics reported on file `file` of `sources`.
+    fn diagnostics(&self, sources: &Sources<'_>, file: SourceId, diagnostics: &[Diagnostic]) {
         let mut stderr = std::io::stderr().lock();
         for diagnostic in diagnostics {
-            let _ =
-                stderr.write_all(render(&self.handler, file.as_str(), text, diagnostic).as_bytes());
+            let _ = stderr.write_all(render(&self.handler, sources, file, diagnostic).as_bytes());
+        }
+    }
+
+    /// The diagnostics of a file that could not be read as text.
+    fn unread(&self, path: &Utf8Path, diagnostic: &Diagnostic) {
+        let mut sources = Sources::default();
+        sources.add(SourceId(0), path.as_str(), "");
+        self.diagnostics(&sources, SourceId(0), std::slice::from_ref(diagnostic));
+    }
+
+    /// The closing line of a human report: `2 errors, 1 warning in 3 files`.
+    fn summary(results: &[crate::Checked]) {
+        let all = results.iter().flat_map(|r| r.diagnostics.iter());
+        let (errors, warnings) =
+            all.fold(
+                (0, 0),
+                |(e, w), d| {
+                    if d.is_error() { (e + 1, w) } else { (e, w + 1) }
+                },
+            );
+        if errors + warnings > 0 {
+            let files = results.len();
+            eprintln!(
+                "{}, {} in {}",
+                count(errors, "error"),
+                count(warnings, "warning"),
+                count(files, "file")
+            );
         }
     }
 
@@ -217,7 +246,7 @@ fn read(printer: &Printer, path: &Utf8Path) -> Result<Input, u8> {
                 size,
                 limit: crate::syntax::MAX_SOURCE_BYTES,
             };
-            printer.diagnostics(path, "", &[too_large]);
+            printer.unread(path, &too_large);
             return Err(INVALID);
         }
     }
@@ -229,7 +258,7 @@ fn read(printer: &Printer, path: &Utf8Path) -> Result<Input, u8> {
         USAGE
     })?;
     let text = String::from_utf8(bytes).map_err(|_| {
-        printer.diagnostics(path, "", &[Diagnostic::NotUtf8]);
+        printer.unread(path, &Diagnostic::NotUtf8);
         INVALID
     })?;
     Ok(Input {
@@ -260,13 +289,31 @@ fn read_all(printer: &Printer, files: &[Utf8PathBuf]) -> (Vec<Input>, u8) {
     (inputs, code)
 }
 
-/// Checks the inputs together (rule N5 across files).
-fn check_inputs(inputs: &[Input]) -> Vec<crate::Checked> {
+/// Checks the inputs together (rule N5 and deployment names across files):
+/// what `validate` and `compile` both do, with the texts to render with.
+fn check_inputs(inputs: &[Input], options: crate::Options) -> (Vec<crate::Checked>, Sources<'_>) {
     let files: Vec<(&str, &str)> = inputs
         .iter()
         .map(|i| (i.path.as_str(), i.text.as_str()))
         .collect();
-    crate::check_files(&files)
+    (crate::check_files(&files, options), crate::sources(&files))
+}
+
+/// Prints every file's diagnostics for people, then the summary line.
+fn print_all(printer: &Printer, sources: &Sources<'_>, results: &[crate::Checked]) {
+    for (checked, id) in results.iter().zip(0..) {
+        printer.diagnostics(sources, SourceId(id), &checked.diagnostics);
+    }
+    Printer::summary(results);
+}
+
+/// `1 error`, `2 errors`.
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 fn validate(
@@ -276,7 +323,7 @@ fn validate(
     deny_warnings: bool,
 ) -> u8 {
     let (inputs, mut code) = read_all(printer, files);
-    let results = check_inputs(&inputs);
+    let (results, sources) = check_inputs(&inputs, crate::Options::default());
     let lines: Vec<report::Lines<'_>> =
         inputs.iter().map(|i| report::Lines::new(&i.text)).collect();
     let entries: Vec<report::Entry<'_>> = inputs
@@ -296,9 +343,7 @@ fn validate(
         .collect();
     let rendered = match format {
         ReportFormat::Human => {
-            for (input, checked) in inputs.iter().zip(&results) {
-                printer.diagnostics(&input.path, &input.text, &checked.diagnostics);
-            }
+            print_all(printer, &sources, &results);
             None
         }
         ReportFormat::Json => Some(report::json(&entries)),
@@ -339,30 +384,22 @@ struct Mode {
 
 fn compile(printer: &Printer, files: &[Utf8PathBuf], out: &Utf8Path, mode: Mode) -> u8 {
     let (inputs, mut code) = read_all(printer, files);
-    let results = check_inputs(&inputs);
+    let options = crate::Options {
+        maintenance: mode.maintenance,
+    };
+    let (results, sources) = check_inputs(&inputs, options);
+    print_all(printer, &sources, &results);
     let mut artifacts = Vec::new();
-    for (input, checked) in inputs.iter().zip(&results) {
-        printer.diagnostics(&input.path, &input.text, &checked.diagnostics);
+    for checked in &results {
         if checked.has_errors() {
             code = code.max(INVALID);
         } else {
-            for mut deployment in checked.deployments.clone() {
-                if mode.maintenance {
-                    if let Some(Ok(reference)) = Reference::load(&deployment.reference_version) {
-                        crate::model::maintenance_variant(&mut deployment, reference);
-                    }
-                }
-                artifacts.extend(crate::emit::emit(&deployment));
-            }
+            artifacts.extend(checked.deployments.iter().flat_map(crate::emit::emit));
         }
     }
     if code != OK {
         eprintln!("nothing written: fix the errors above first");
         return code;
-    }
-    if let Some(clash) = first_clash(&artifacts) {
-        eprintln!("error: two deployments named `{clash}` would write the same files; rename one");
-        return INVALID;
     }
     if mode.check {
         return report_drift(out, &artifacts);
@@ -378,15 +415,6 @@ fn compile(printer: &Printer, files: &[Utf8PathBuf], out: &Utf8Path, mode: Mode)
             USAGE
         }
     }
-}
-
-/// A deployment name two files both use.
-fn first_clash(artifacts: &[crate::emit::Artifact]) -> Option<String> {
-    let mut seen = std::collections::BTreeSet::new();
-    artifacts
-        .iter()
-        .find(|a| !seen.insert(a.path.clone()))
-        .and_then(|a| a.path.components().next().map(|c| c.as_str().to_owned()))
 }
 
 fn report_drift(out: &Utf8Path, artifacts: &[crate::emit::Artifact]) -> u8 {

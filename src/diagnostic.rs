@@ -3,11 +3,12 @@
 //! plus a few of the language's own (`onefront::syntax`).
 
 use miette::{
-    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, Report,
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
+    NamedSource,
 };
 use thiserror::Error;
 
-use crate::span::Span;
+use crate::span::{SourceId, Span};
 
 /// One finding about a user's file, with the spans it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Error, MietteDiagnostic)]
@@ -171,7 +172,7 @@ pub enum Diagnostic {
         name: String,
         #[label("given again here")]
         span: Span,
-        #[label("first given here")]
+        /// Labelled by [`render`], in its own file when it is in another.
         first: Span,
     },
 
@@ -405,7 +406,7 @@ pub enum Diagnostic {
         first_role: String,
         #[label("{role} publishes it here")]
         span: Span,
-        #[label("{first_role} publishes it here")]
+        /// Labelled by [`render`], in its own file when it is in another.
         first: Option<Span>,
         #[help]
         help: String,
@@ -615,6 +616,70 @@ pub enum Diagnostic {
         help: String,
     },
 
+    // -- onefront's own rules ---------------------------------------------------
+    #[error("`{path}` is mounted twice in `{container}`")]
+    #[diagnostic(code(onefront::O1))]
+    MountedTwice {
+        path: String,
+        container: String,
+        #[label("mounted again here")]
+        span: Span,
+        #[label("first mounted here")]
+        other: Option<Span>,
+        #[help]
+        help: String,
+    },
+
+    #[error(
+        "the Docker volume name `{name}` is given to two volumes: they would share one directory"
+    )]
+    #[diagnostic(
+        code(onefront::O2),
+        help(
+            "give each volume a name of its own, or drop `named \"...\"` so that Compose prefixes the volume with the deployment's name"
+        )
+    )]
+    VolumeNameTwice {
+        name: String,
+        #[label("named here")]
+        span: Span,
+        /// Labelled by [`render`], in its own file when it is in another.
+        first: Span,
+    },
+
+    #[error("secret variable `{variable}` would be filled from elsewhere: {why}")]
+    #[diagnostic(code(onefront::O3))]
+    SecretVariable {
+        variable: String,
+        why: String,
+        #[label("not the password you mean")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("`{name}` cannot name a deployment: {why}")]
+    #[diagnostic(code(onefront::O4))]
+    DeploymentName {
+        name: String,
+        why: String,
+        #[label("Docker Compose refuses this name")]
+        span: Span,
+        #[help]
+        help: String,
+    },
+
+    #[error("the embedded stdlib is faulty: {what}")]
+    #[diagnostic(
+        code(onefront::internal),
+        help("this is a bug in onefront's stdlib; please report it")
+    )]
+    StdlibFault {
+        what: String,
+        #[label("here")]
+        span: Span,
+    },
+
     #[error("internal error: {0}")]
     #[diagnostic(
         code(onefront::internal),
@@ -683,19 +748,181 @@ fn join(items: &[String], word: &str, none: &str) -> String {
     }
 }
 
-/// One diagnostic rendered against its file, as people read it.
+/// The texts spans point into, by source id: the files checked together
+/// and the embedded stdlibs.
+#[derive(Debug, Clone, Default)]
+pub struct Sources<'a> {
+    entries: Vec<(SourceId, &'a str, &'a str)>,
+}
+
+impl<'a> Sources<'a> {
+    /// Registers source `id`, called `name`, holding `text`.
+    pub fn add(&mut self, id: SourceId, name: &'a str, text: &'a str) {
+        self.entries.push((id, name, text));
+    }
+
+    /// The name and text of source `id`.
+    #[must_use]
+    pub fn get(&self, id: SourceId) -> Option<(&'a str, &'a str)> {
+        self.entries
+            .iter()
+            .find(|(at, _, _)| *at == id)
+            .map(|(_, name, text)| (*name, *text))
+    }
+}
+
+impl Diagnostic {
+    /// The places a diagnostic names besides its labels, which may lie in
+    /// another file than the one it is reported on (a port published by a
+    /// front-end of another file): each with its label.
+    #[must_use]
+    pub fn elsewhere(&self) -> Vec<(Span, String)> {
+        match self {
+            Diagnostic::Duplicate { first, .. } => vec![(*first, "first given here".to_owned())],
+            Diagnostic::VolumeNameTwice { first, .. } => {
+                vec![(*first, "first given here".to_owned())]
+            }
+            Diagnostic::Collision {
+                first: Some(first),
+                first_role,
+                ..
+            } => vec![(*first, format!("{first_role} publishes it here"))],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The source a diagnostic is about when it is not the file it is
+    /// reported on: a fault of the stdlib points into the stdlib.
+    #[must_use]
+    pub fn home(&self) -> Option<SourceId> {
+        match self {
+            Diagnostic::StdlibFault { span, .. } => Some(span.source),
+            _ => None,
+        }
+    }
+}
+
+/// One diagnostic reported on file `file`, rendered as people read it: its
+/// labels in the text they point into, a place in another file as a note
+/// with that file's text.
 #[must_use]
 pub fn render(
     handler: &GraphicalReportHandler,
-    name: &str,
-    text: &str,
+    sources: &Sources<'_>,
+    file: SourceId,
     diagnostic: &Diagnostic,
 ) -> String {
-    let report =
-        Report::new(diagnostic.clone()).with_source_code(NamedSource::new(name, text.to_owned()));
+    let home = diagnostic.home().unwrap_or(file);
+    let named = |id: SourceId| {
+        sources
+            .get(id)
+            .map(|(name, text)| NamedSource::new(name, text.to_owned()))
+    };
+    let mut near = Vec::new();
+    let mut notes = Vec::new();
+    for (span, label) in diagnostic.elsewhere() {
+        let labeled = LabeledSpan::new_with_span(Some(label), span);
+        if span.source == home {
+            near.push(labeled);
+        } else if let Some(source) = named(span.source) {
+            let message = format!("see {}", source.name());
+            notes.push(Note {
+                message,
+                label: labeled,
+                source,
+            });
+        }
+    }
+    let located = Located {
+        inner: diagnostic,
+        source: named(home),
+        near,
+        notes,
+    };
     let mut out = String::new();
-    let _ = handler.render_report(&mut out, report.as_ref());
+    let _ = handler.render_report(&mut out, &located);
     out
+}
+
+/// A diagnostic with the text its labels point into.
+#[derive(Debug)]
+struct Located<'a> {
+    inner: &'a Diagnostic,
+    source: Option<NamedSource<String>>,
+    /// Places of [`Diagnostic::elsewhere`] in the same text.
+    near: Vec<LabeledSpan>,
+    /// Places of [`Diagnostic::elsewhere`] in other texts.
+    notes: Vec<Note>,
+}
+
+impl std::fmt::Display for Located<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+impl std::error::Error for Located<'_> {}
+
+impl MietteDiagnostic for Located<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.inner.code()
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        self.inner.severity()
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.inner.help()
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let own = self.inner.labels().into_iter().flatten();
+        Some(Box::new(own.chain(self.near.iter().cloned())))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn MietteDiagnostic> + 'b>> {
+        if self.notes.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.notes.iter().map(|n| n as &dyn MietteDiagnostic),
+        ))
+    }
+}
+
+/// A place in another file that a diagnostic names.
+#[derive(Debug)]
+struct Note {
+    message: String,
+    label: LabeledSpan,
+    source: NamedSource<String>,
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Note {}
+
+impl MietteDiagnostic for Note {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(self.label.clone())))
+    }
 }
 
 /// The renderer of snapshots and of terminals without colour: unicode,

@@ -43,8 +43,10 @@ use reference::Reference;
 
 /// What checking one file found: its deployments' models and every
 /// diagnostic, sorted by position.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Checked {
+    /// The models of the deployments whose shape resolved (an unknown layout
+    /// leaves one out), lowered whatever else the file got wrong.
     pub deployments: Vec<ir::model::Deployment>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -57,26 +59,32 @@ impl Checked {
     }
 }
 
+/// What a check lowers: the deployment as written, or a variant of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The maintenance variant (rule R3): the same project and volumes, with
+    /// maintenance mode on in every container. Validated like any model.
+    pub maintenance: bool,
+}
+
 /// Parses, resolves, models and validates one file. `source_name` is the
 /// file's name as generated files should mention it.
 #[must_use]
 pub fn check(source_name: &str, text: &str) -> Checked {
-    check_files(&[(source_name, text)])
+    check_files(&[(source_name, text)], Options::default())
         .pop()
-        .unwrap_or(Checked {
-            deployments: Vec::new(),
-            diagnostics: Vec::new(),
-        })
+        .unwrap_or_default()
 }
 
-/// Checks files that deploy onto one host together: each on its own, then
-/// their published ports against each other (rule N5). One result per file,
-/// in order.
+/// Checks files that deploy onto one host together: each on its own (file
+/// `i` is source `SourceId(i)`), then against each other: published ports
+/// (rule N5) and deployment names. One result per file, in order.
 #[must_use]
-pub fn check_files(files: &[(&str, &str)]) -> Vec<Checked> {
+pub fn check_files(files: &[(&str, &str)], options: Options) -> Vec<Checked> {
     let mut results: Vec<Checked> = files
         .iter()
-        .map(|(name, text)| check_one(name, text))
+        .zip(0..)
+        .map(|((name, text), id)| check_one(span::SourceId(id), name, text, options))
         .collect();
     let all: Vec<(usize, &str, &ir::model::Deployment)> = results
         .iter()
@@ -86,8 +94,10 @@ pub fn check_files(files: &[(&str, &str)]) -> Vec<Checked> {
             checked.deployments.iter().map(move |d| (i, *name, d))
         })
         .collect();
-    let collisions = validate::n5_collisions(&all);
-    for (file, diagnostic) in collisions {
+    let mut across = validate::n5_collisions(&all);
+    across.extend(validate::same_names(&all));
+    across.extend(validate::o2_volume_names(&all));
+    for (file, diagnostic) in across {
         results[file].diagnostics.push(diagnostic);
     }
     results.into_iter().map(sorted).map(capped).collect()
@@ -110,7 +120,10 @@ fn capped(mut checked: Checked) -> Checked {
     checked
 }
 
-fn check_one(path: &str, text: &str) -> Checked {
+/// One file through every stage. A mistake drops only what it is about:
+/// every deployment whose shape resolved is lowered and validated, whatever
+/// else is wrong in the file.
+fn check_one(id: span::SourceId, path: &str, text: &str, options: Options) -> Checked {
     // Generated files name their source without its folder, so that output
     // does not depend on where the compile ran.
     let source = model::Source {
@@ -120,15 +133,12 @@ fn check_one(path: &str, text: &str) -> Checked {
             .to_owned(),
         text: std::sync::Arc::from(text),
     };
-    let mut checked = Checked {
-        deployments: Vec::new(),
-        diagnostics: Vec::new(),
-    };
-    let file = match syntax::parse(text) {
+    let mut checked = Checked::default();
+    let file = match syntax::parse(id, text) {
         Ok(file) => file,
         Err(diagnostics) => {
             checked.diagnostics = diagnostics;
-            return sorted(checked);
+            return checked;
         }
     };
     let reference = match load(&file.version) {
@@ -161,17 +171,14 @@ fn check_one(path: &str, text: &str) -> Checked {
     }
     let (resolved, diagnostics) = resolve::resolve(&file, reference);
     checked.diagnostics.extend(diagnostics);
-    if checked.has_errors() {
-        return sorted(checked);
-    }
-    for deployment in &resolved {
-        let model = model::lower(deployment, reference, &source);
+    for deployment in resolved.iter().filter(|d| d.gaps.shape_known()) {
+        let model = model::lower(deployment, reference, &source, options.maintenance);
         checked
             .diagnostics
             .extend(validate::validate(deployment, &model, reference));
         checked.deployments.push(model);
     }
-    sorted(checked)
+    checked
 }
 
 /// Every stage a user can reach, on any text, keeping nothing: check,
@@ -181,14 +188,30 @@ fn check_one(path: &str, text: &str) -> Checked {
 pub fn exercise(text: &str) {
     let checked = check("input.onefront", text);
     let handler = diagnostic::plain_handler();
+    let sources = sources(&[("input.onefront", text)]);
     for found in &checked.diagnostics {
-        let _ = diagnostic::render(&handler, "input.onefront", text, found);
+        let _ = diagnostic::render(&handler, &sources, span::SourceId(0), found);
     }
     if !checked.has_errors() {
         for deployment in &checked.deployments {
             let _ = emit::emit(deployment);
         }
     }
+}
+
+/// The texts diagnostics may point into: the files checked together (file
+/// `i` is source `SourceId(i)`, as [`check_files`] numbers them) and every
+/// embedded stdlib.
+#[must_use]
+pub fn sources<'a>(files: &[(&'a str, &'a str)]) -> diagnostic::Sources<'a> {
+    let mut sources = diagnostic::Sources::default();
+    for ((name, text), id) in files.iter().zip(0..) {
+        sources.add(span::SourceId(id), name, text);
+    }
+    for (index, (_, name, text)) in reference::STDLIBS.iter().enumerate() {
+        sources.add(span::SourceId::stdlib(index), name, text);
+    }
+    sources
 }
 
 /// Checks a file and, when it has no errors, emits every deployment's files.
@@ -222,7 +245,22 @@ fn load(version: &span::Ident) -> Result<&'static Reference, Diagnostic> {
     })
 }
 
+/// Sorted by position, each diagnostic once: two rules (or two deployments
+/// of one file) that find the very same thing say it once.
 fn sorted(mut checked: Checked) -> Checked {
     checked.diagnostics.sort_by_key(Diagnostic::position);
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(checked.diagnostics.len());
+    for diagnostic in checked.diagnostics {
+        let position = diagnostic.position();
+        let seen = kept
+            .iter()
+            .rev()
+            .take_while(|k| k.position() == position)
+            .any(|k| *k == diagnostic);
+        if !seen {
+            kept.push(diagnostic);
+        }
+    }
+    checked.diagnostics = kept;
     checked
 }

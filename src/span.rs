@@ -4,23 +4,47 @@
 
 use std::fmt;
 
-/// A byte range in one source text.
+/// Which source text a span is in: a file given on the command line (in
+/// the order given, from 0) or an embedded stdlib (from the top down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SourceId(pub u32);
+
+impl SourceId {
+    /// The id of the `index`th embedded stdlib.
+    #[must_use]
+    pub fn stdlib(index: usize) -> Self {
+        SourceId(u32::MAX - u32::try_from(index).unwrap_or(0))
+    }
+
+    /// Whether this is an embedded stdlib rather than a user's file.
+    #[must_use]
+    pub fn is_stdlib(self) -> bool {
+        self.0 > u32::MAX / 2
+    }
+}
+
+/// A byte range in one source text, and which text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Span {
+    pub source: SourceId,
     pub start: usize,
     pub end: usize,
 }
 
 impl Span {
     #[must_use]
-    pub fn new(start: usize, end: usize) -> Self {
-        Self { start, end }
+    pub fn new(source: SourceId, start: usize, end: usize) -> Self {
+        Self { source, start, end }
     }
 
-    /// The smallest span covering both.
+    /// The smallest span covering both (of the first's source).
     #[must_use]
     pub fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
+        Span::new(
+            self.source,
+            self.start.min(other.start),
+            self.end.max(other.end),
+        )
     }
 }
 

@@ -167,3 +167,50 @@ fn the_maintenance_variant_keeps_project_and_volumes() {
     );
     assert!(!normal.contains("MAINTENANCE_MODE"));
 }
+
+/// Two files of one host: a port both publish and a deployment name both
+/// use are reported in both commands, each diagnostic showing the place in
+/// its own file and the other place in the other file's text.
+#[test]
+fn mistakes_between_two_files_show_both_files_in_both_commands() {
+    let dir = TempDir::new();
+    let front = |name: &str, host: &str| {
+        format!(
+            "onefront 5.13\n\ndeployment {name} {{\n  bind 192.168.1.1\n  env {{\n    OPENNEBULA_FRONTEND_HOST     = \"{host}\"\n    OPENNEBULA_FRONTEND_SSH_HOST = \"{host}\"\n  }}\n}}\n"
+        )
+    };
+    let first = dir.path().join("first.onefront");
+    let second = dir.path().join("second.onefront");
+    std::fs::write(&first, front("alpha", "first.example.com")).unwrap();
+    std::fs::write(&second, front("alpha", "second.example.com")).unwrap();
+    let out = dir.path().join("out");
+    for args in [
+        vec!["validate", first.as_str(), second.as_str()],
+        vec![
+            "compile",
+            first.as_str(),
+            second.as_str(),
+            "-o",
+            out.as_str(),
+        ],
+    ] {
+        let result = onefront(&args);
+        let text = stderr(&result);
+        assert_eq!(result.status.code(), Some(1), "{text}");
+        assert!(text.contains("deployment `alpha` is given twice"), "{text}");
+        assert!(text.contains("onefront::N5"), "{text}");
+        // The diagnostic is reported on the second file, and its note
+        // shows the first file's line, with that file's name.
+        assert!(
+            text.contains(&format!("[{}:3:12]", second.as_str())),
+            "{text}"
+        );
+        assert!(text.contains(&format!("see {}", first.as_str())), "{text}");
+        assert!(
+            text.contains(&format!("[{}:3:12]", first.as_str())),
+            "{text}"
+        );
+        assert!(text.contains("first given here"), "{text}");
+        assert!(!out.exists(), "nothing written");
+    }
+}

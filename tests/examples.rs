@@ -419,3 +419,162 @@ fn each_deployment_keeps_its_own_block_as_a_file_that_compiles_alone() {
         }
     }
 }
+
+/// What the reference tables (not the model) say a container running
+/// `service` needs: the parameters of `params.tsv` whose `required_for`
+/// names it (or `*`), those of the `multi` table only when services run in
+/// separate containers. A parameter whose default is the service itself
+/// (`OPENNEBULA_FRONTEND_SERVICE=all`) needs no entry.
+fn required_by_the_tables(service: &str, split: bool) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/5.13/params.tsv");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (name, table, default, required) = (
+        column("name"),
+        column("table"),
+        column("default"),
+        column("required_for"),
+    );
+    lines
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|row| {
+            let needed_by = row[required] == "*" || row[required].split(',').any(|s| s == service);
+            needed_by && (split || row[table] == "main") && row[default] != service
+        })
+        .map(|row| row[name].to_owned())
+        .collect()
+}
+
+/// Every container of every example gets every parameter the reference
+/// marks required for the service it runs, in the environment Docker
+/// Compose reads back (S1 to S4 among them).
+#[test]
+fn every_container_gets_what_the_reference_requires() {
+    let mut missing = Vec::new();
+    for path in examples() {
+        let artifacts = compile(&path);
+        let dir = written(&artifacts);
+        let env = secret_env(&artifacts);
+        for deployment in deployments(&artifacts) {
+            let file = dir.path().join(&deployment).join("docker-compose.yml");
+            let services = match std::fs::read_to_string(&file) {
+                Ok(text) if text.contains("\nversion: ") => {
+                    compose_v1_config(&file, &env)["services"].clone()
+                }
+                _ => compose_config(dir.path(), &deployment, &env)["services"].clone(),
+            };
+            let services = services.as_object().unwrap();
+            let split = services.len() > 1;
+            for (container, service) in services {
+                let environment = &service["environment"];
+                let runs = environment["OPENNEBULA_FRONTEND_SERVICE"]
+                    .as_str()
+                    .unwrap_or("all");
+                for param in required_by_the_tables(runs, split) {
+                    if environment
+                        .get(&param)
+                        .is_none_or(serde_json::Value::is_null)
+                    {
+                        missing.push(format!(
+                            "{}: {deployment}/{container} ({runs}) lacks {param}",
+                            path.display()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// Docker's rule for container names (`[a-zA-Z0-9][a-zA-Z0-9_.-]+`), which
+/// `docker compose config` does not check: the daemon refuses the rest when
+/// it creates the container.
+fn docker_accepts_container_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.len() >= 2
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+/// Whether the real Docker Compose takes `name` as a project name as it is
+/// (it lower-cases some names silently: a renamed project is refused here).
+fn compose_accepts_project(dir: &camino::Utf8Path, name: &str) -> bool {
+    let project = dir.join("project-name");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("docker-compose.yml"),
+        format!("name: \"{name}\"\nservices:\n  s:\n    image: \"busybox:1\"\n"),
+    )
+    .unwrap();
+    let output = std::process::Command::new(tools::docker_compose())
+        .arg("--project-directory")
+        .arg(project.as_std_path())
+        .args(["config", "--format", "json"])
+        .output()
+        .unwrap();
+    output.status.success()
+        && serde_json::from_slice::<serde_json::Value>(&output.stdout)
+            .is_ok_and(|config| config["name"] == name)
+}
+
+/// O4 at its edges: every deployment name onefront accepts is a project
+/// name the real Docker Compose accepts and a container name Docker
+/// accepts; each name it refuses, Compose or Docker refuses too (past 63
+/// characters, it is the DNS limit of a container's name). Names are
+/// Compose's rules, written once, in resolve.
+#[test]
+fn deployment_names_are_the_ones_compose_and_docker_accept() {
+    let long = "a".repeat(63);
+    let too_long = "a".repeat(64);
+    let cases: [(&str, bool); 10] = [
+        ("ab", true),
+        ("1f", true),
+        ("a_b", true),
+        ("a-b", true),
+        ("a-", true),
+        (&long, true),
+        ("x", false),
+        ("_ab", false),
+        ("Ab", false),
+        (&too_long, false),
+    ];
+    let dir = crate::support::tempdir::TempDir::new();
+    for (name, valid) in cases {
+        let text = format!(
+            "onefront 5.13\ndeployment {name} {{\n  bind 192.168.1.1\n  env {{\n    OPENNEBULA_FRONTEND_HOST = \"h.example.com\"\n    OPENNEBULA_FRONTEND_SSH_HOST = \"h.example.com\"\n  }}\n}}\n"
+        );
+        let checked = onefront::check("names.onefront", &text);
+        let codes: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .map(onefront::diagnostic::Diagnostic::code_text)
+            .collect();
+        assert_eq!(codes.is_empty(), valid, "{name}: {codes:?}");
+        let tools_accept =
+            compose_accepts_project(dir.path(), name) && docker_accepts_container_name(name);
+        if !valid {
+            assert_eq!(codes, ["onefront::O4"], "{name}");
+            assert!(
+                !tools_accept || name.len() > 63,
+                "{name}: onefront refuses it, but Compose and Docker take it"
+            );
+            continue;
+        }
+        assert!(
+            tools_accept,
+            "{name}: onefront accepts it, Compose or Docker does not"
+        );
+        let (artifacts, _) = onefront::compile("names.onefront", &text).unwrap();
+        for artifact in &artifacts {
+            let path = dir.path().join(&artifact.path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, &artifact.contents).unwrap();
+        }
+        let config = compose_config(dir.path(), name, &[]);
+        assert_eq!(config["name"], name, "Compose renamed the project");
+        assert_eq!(config["services"]["opennebula"]["container_name"], name);
+    }
+}

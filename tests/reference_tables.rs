@@ -91,7 +91,8 @@ fn every_rule_of_the_reference_is_in_the_stdlib() {
 }
 
 /// `onefront explain ID` shows a wrong and a right example: the wrong one
-/// must trigger the rule and the right one must not, inside a deployment.
+/// must trigger the rule and the right one must not, inside a deployment
+/// (or as one, for an example that opens with `deployment`).
 #[test]
 fn every_rule_example_shows_its_rule() {
     let reference = onefront::reference::Reference::load("5.13")
@@ -101,7 +102,11 @@ fn every_rule_example_shows_its_rule() {
     for rule in reference.rules.values() {
         let code = format!("onefront::{}", rule.id);
         let codes = |snippet: &str| -> Vec<String> {
-            let text = format!("onefront 5.13\ndeployment example {{\n{snippet}\n}}\n");
+            let text = if snippet.starts_with("deployment ") {
+                format!("onefront 5.13\n{snippet}\n")
+            } else {
+                format!("onefront 5.13\ndeployment example {{\n{snippet}\n}}\n")
+            };
             onefront::check("example.onefront", &text)
                 .diagnostics
                 .iter()
@@ -121,4 +126,73 @@ fn every_rule_example_shows_its_rule() {
         }
     }
     assert_eq!(wrong_examples, Vec::<String>::new());
+}
+
+/// The levels (error, warning) each diagnostic of `src/diagnostic.rs` can
+/// have, per code: read from its `#[diagnostic(code(...), severity(...))]`
+/// attributes, so that every variant counts, reported by a test or not.
+fn levels_in_rust() -> std::collections::BTreeMap<String, (bool, bool)> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/diagnostic.rs");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut levels = std::collections::BTreeMap::new();
+    for attribute in text.split("#[diagnostic(").skip(1) {
+        // The attribute runs to the variant it is on.
+        let attribute = attribute.split(" {\n").next().unwrap_or_default();
+        let Some(code) = attribute
+            .split("code(onefront::")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next())
+        else {
+            continue;
+        };
+        let warning = attribute.contains("severity(Warning)");
+        let entry = levels.entry(code.to_owned()).or_insert((false, false));
+        if warning {
+            entry.1 = true;
+        } else {
+            entry.0 = true;
+        }
+    }
+    levels
+}
+
+/// Severity has one source: the stdlib says which levels each rule's
+/// findings can have (`rule P6 error, warning`), and the diagnostics of
+/// that code have exactly those levels.
+#[test]
+fn every_rule_has_the_levels_the_stdlib_gives_it() {
+    let reference = onefront::reference::Reference::load("5.13")
+        .unwrap()
+        .unwrap();
+    let rust = levels_in_rust();
+    let words = |(error, warning): (bool, bool)| match (error, warning) {
+        (true, true) => "error, warning",
+        (true, false) => "error",
+        (false, true) => "warning",
+        (false, false) => "none",
+    };
+    let mut wrong = Vec::new();
+    for rule in reference.rules.values() {
+        let stdlib = (rule.error, rule.warning);
+        let found = rust.get(&rule.id).copied().unwrap_or((false, false));
+        if found != stdlib {
+            wrong.push(format!(
+                "{}: the stdlib says {}, src/diagnostic.rs has {}",
+                rule.id,
+                words(stdlib),
+                words(found)
+            ));
+        }
+    }
+    for code in rust.keys() {
+        let is_rule_id = code.len() > 1
+            && code.starts_with(|c: char| c.is_ascii_uppercase())
+            && code[1..].chars().all(|c| c.is_ascii_digit());
+        if is_rule_id && !reference.rules.contains_key(code) {
+            wrong.push(format!(
+                "{code}: a diagnostic code that no stdlib rule defines"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

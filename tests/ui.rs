@@ -5,6 +5,7 @@
 //! the files it generates.
 
 use onefront::diagnostic::{plain_handler, render};
+use onefront::span::SourceId;
 
 use crate::support::output_directive::{self, Directive};
 
@@ -29,6 +30,7 @@ fn ui_corpus() {
     // Output failures are gathered, so that one failing case hides none of
     // the others.
     let mut output_failures = Vec::new();
+    let mut code_failures = Vec::new();
     insta::glob!("ui/**/*.onefront", |path| {
         let text = std::fs::read_to_string(path).unwrap();
         let name = path
@@ -41,16 +43,28 @@ fn ui_corpus() {
             .iter()
             .map(onefront::diagnostic::Diagnostic::code_text)
             .collect();
-        assert_eq!(codes, expected_codes(&text), "codes of {name}");
+        let expected = expected_codes(&text);
+        if codes != expected {
+            code_failures.push(format!(
+                "{name}:\n  expected {expected:?}\n  found    {codes:?}"
+            ));
+        }
         let handler = plain_handler();
+        let sources = onefront::sources(&[(&name, &text)]);
         let report: String = checked
             .diagnostics
             .iter()
-            .map(|d| render(&handler, &name, &text, d))
+            .map(|d| render(&handler, &sources, SourceId(0), d))
             .collect();
         insta::assert_snapshot!(report);
         output_failures.extend(output_failures_of(&name, &text));
     });
+    assert!(
+        code_failures.is_empty(),
+        "{} case(s) report other codes than their header says:\n{}",
+        code_failures.len(),
+        code_failures.join("\n")
+    );
     assert!(
         output_failures.is_empty(),
         "{} failure(s) of `# output:` lines (tests/ui/README.md):\n\n{}",
@@ -149,18 +163,17 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     found
 }
 
-/// Every rule id of the reference has, in `tests/ui/rules/`, a case that
-/// triggers it (`ID_....onefront`, its code in the header) and a close
-/// variant that does not (`ID_ok_....onefront`).
+/// Every rule id of the stdlib (those of the reference, which a test of
+/// `reference_tables.rs` checks are all there, and onefront's own) has, in
+/// `tests/ui/rules/`, a case that triggers it (`ID_....onefront`, its code
+/// in the header) and a close variant that does not (`ID_ok_....onefront`).
 #[test]
 fn every_rule_has_a_trigger_and_a_near_miss() {
-    let rules_md = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/5.13/rules.md");
-    let rules = std::fs::read_to_string(&rules_md).unwrap();
-    let ids: Vec<&str> = rules
-        .lines()
-        .filter_map(|l| l.strip_prefix("- **")?.split_whitespace().next())
-        .collect();
-    assert!(ids.len() >= 28, "{ids:?}");
+    let reference = onefront::reference::Reference::load("5.13")
+        .unwrap()
+        .unwrap();
+    let ids: Vec<&str> = reference.rules.keys().map(String::as_str).collect();
+    assert!(ids.len() >= 32, "{ids:?}");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/rules");
     let cases: Vec<(String, Vec<String>)> = walk(&dir)
         .into_iter()

@@ -319,7 +319,11 @@ fn explain_role(r: &Role) -> String {
 }
 
 fn explain_rule(r: &RuleInfo) -> String {
-    let severity = if r.warning { "warning" } else { "error" };
+    let severity = match (r.error, r.warning) {
+        (true, true) => "error or warning",
+        (false, true) => "warning",
+        _ => "error",
+    };
     let mut out = format!(
         "{} {} ({severity}, code onefront::{})\n\n  {}\n",
         r.id, r.title, r.id, r.doc

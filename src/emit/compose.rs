@@ -31,7 +31,7 @@ pub fn emit(deployment: &Deployment) -> String {
             .map(|(key, name)| {
                 let body = name
                     .as_ref()
-                    .map(|n| vec![("name".to_owned(), Node::str(n))])
+                    .map(|n| vec![("name".to_owned(), Node::str(&n.node))])
                     .unwrap_or_default();
                 (key.clone(), Node::Map(body))
             })

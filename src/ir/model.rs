@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use crate::ir::resolved::{ContainerSpec, Resolved};
 use crate::kinds::{ComposeFlavour, ComposeTool, Protocol, RestartPolicy, Runtime};
 use crate::reference::Reference;
-use crate::span::Span;
+use crate::span::{Span, Spanned};
 
 /// Where a value of the model comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,8 +59,9 @@ pub struct Deployment {
     /// The deploy parameters (`.env`), in the reference's order.
     pub deploy: IndexMap<String, Setting>,
     pub containers: Vec<Container>,
-    /// Named volumes and their explicit names, in the reference's order.
-    pub volumes: IndexMap<String, Option<String>>,
+    /// Named volumes and their explicit Docker names (with where the user
+    /// wrote them), in the reference's order.
+    pub volumes: IndexMap<String, Option<Spanned<String>>>,
     /// What each deploy parameter is, for the comments of `.env`.
     pub deploy_docs: IndexMap<String, String>,
     /// The reference defaults of the parameters the containers read:

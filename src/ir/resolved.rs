@@ -4,6 +4,7 @@
 //! nothing downstream reports a follow-on error about it. Only data: the pass
 //! that builds it is `crate::resolve`.
 
+use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use indexmap::IndexMap;
@@ -35,6 +36,30 @@ pub struct Resolved {
     pub containers: Vec<ContainerSpec>,
     pub runtime: Option<Spanned<Runtime>>,
     pub compose: Option<Spanned<ComposeFlavour>>,
+    /// What did not resolve, so that no rule reports a follow-on of it.
+    pub gaps: Gaps,
+}
+
+/// The holes a deployment's mistakes left: each was reported by resolve.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gaps {
+    /// The layout is unknown, or a container runs an unknown service: what
+    /// runs where is not known, so the deployment is neither lowered nor
+    /// checked against the rules.
+    pub shape: bool,
+    /// Parameters the user meant to set but that did not resolve: a value
+    /// of the wrong type, or the closest name to an unknown one. Rules
+    /// treat them as set (a missing required parameter is not reported).
+    pub params: BTreeSet<String>,
+}
+
+impl Gaps {
+    /// Whether what runs where is known, so that the deployment can be
+    /// lowered and validated.
+    #[must_use]
+    pub fn shape_known(&self) -> bool {
+        !self.shape
+    }
 }
 
 /// An image reference split the way the deploy parameters hold it.

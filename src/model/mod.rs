@@ -15,6 +15,7 @@ use crate::ir::model::{
 use crate::ir::resolved::{ContainerSpec, Resolved, SettingValue};
 use crate::kinds::{ComposeFlavour, RestartPolicy};
 use crate::reference::{ALL_SERVICES, Internal, Layout, Reference, Role};
+use crate::span::Spanned;
 use crate::syntax::ast::{PortSide, VolumeSource};
 
 /// The file a deployment comes from: its name (without folders) and text.
@@ -24,9 +25,15 @@ pub struct Source {
     pub text: std::sync::Arc<str>,
 }
 
-/// Builds the model of one resolved deployment.
+/// Builds the model of one resolved deployment; with `maintenance`, its
+/// maintenance variant (rule R3).
 #[must_use]
-pub fn lower(resolved: &Resolved, reference: &Reference, source: &Source) -> Deployment {
+pub fn lower(
+    resolved: &Resolved,
+    reference: &Reference,
+    source: &Source,
+    maintenance: bool,
+) -> Deployment {
     let layout = reference.layouts.get(&resolved.layout_name);
     let mut deployment = Deployment {
         name: resolved.name.text.clone(),
@@ -106,6 +113,9 @@ pub fn lower(resolved: &Resolved, reference: &Reference, source: &Source) -> Dep
         .filter(|p| deployment.containers.iter().any(|c| p.read_by(&c.service)))
         .filter_map(|p| Some((p.name.clone(), p.default.clone()?, p.doc.clone())))
         .collect();
+    if maintenance {
+        maintenance_variant(&mut deployment, reference);
+    }
     deployment
 }
 
@@ -341,7 +351,7 @@ impl Environment<'_> {
                 );
             }
         }
-        for (name, value, origin) in self.locators(&container.name) {
+        for (name, value, origin) in self.locators() {
             put(&name, value, origin);
         }
         for deploy in self.reference.deploys.values() {
@@ -415,8 +425,11 @@ impl Environment<'_> {
     }
 
     /// `*_HOST` values for a container: the container that runs the located
-    /// service, or the external server the user named.
-    fn locators(&self, container: &str) -> Vec<(String, EnvValue, Origin)> {
+    /// service (the container itself, when it runs it: the reference marks
+    /// `MYSQL_HOST` required for mysqld and `ONED_HOST` for oned), or the
+    /// external server the user named. Which containers get one is the
+    /// stdlib's `reads`, as for every parameter.
+    fn locators(&self) -> Vec<(String, EnvValue, Origin)> {
         let mut found = Vec::new();
         for param in self.reference.params.values() {
             let Some(target) = &param.locates else {
@@ -429,13 +442,11 @@ impl Environment<'_> {
                     Origin::User(external.span),
                 ));
             } else if let Some((_, runner)) = self.running.iter().find(|(s, _)| s == target) {
-                if runner != container {
-                    found.push((
-                        param.name.clone(),
-                        EnvValue::Text(runner.clone()),
-                        Origin::Derived,
-                    ));
-                }
+                found.push((
+                    param.name.clone(),
+                    EnvValue::Text(runner.clone()),
+                    Origin::Derived,
+                ));
             }
         }
         found
@@ -625,7 +636,7 @@ fn named_volumes(
     resolved: &Resolved,
     reference: &Reference,
     containers: &[Container],
-) -> IndexMap<String, Option<String>> {
+) -> IndexMap<String, Option<Spanned<String>>> {
     let mut used: Vec<&str> = Vec::new();
     for mount in containers.iter().flat_map(|c| c.mounts.iter()) {
         if let MountSource::Volume(name) = &mount.source {
@@ -638,14 +649,25 @@ fn named_volumes(
     used.sort_by_key(|name| reference.volumes.get_index_of(*name).unwrap_or(usize::MAX));
     used.into_iter()
         .map(|name| {
-            let explicit = resolved
-                .volumes
-                .get(name)
-                .or_else(|| resolved.containers.iter().find_map(|c| c.volumes.get(name)))
-                .and_then(|v| match &v.source {
-                    VolumeSource::Named(Some(explicit)) => Some(explicit.node.clone()),
-                    _ => None,
-                });
+            // A block names a volume for its own container only: one of a
+            // container that does not mount it renames nothing.
+            let from_blocks = containers
+                .iter()
+                .filter(|c| {
+                    c.mounts
+                        .iter()
+                        .any(|m| m.source == MountSource::Volume(name.to_owned()))
+                })
+                .find_map(|c| c.spec_in(resolved)?.volumes.get(name));
+            let explicit =
+                resolved
+                    .volumes
+                    .get(name)
+                    .or(from_blocks)
+                    .and_then(|v| match &v.source {
+                        VolumeSource::Named(Some(explicit)) => Some(explicit.clone()),
+                        _ => None,
+                    });
             (name.to_owned(), explicit)
         })
         .collect()
@@ -653,7 +675,7 @@ fn named_volumes(
 
 /// The maintenance variant of a deployment (rule R3): the same project, so
 /// the same named volumes, with maintenance mode on in every container.
-pub fn maintenance_variant(deployment: &mut Deployment, reference: &Reference) {
+fn maintenance_variant(deployment: &mut Deployment, reference: &Reference) {
     let Some(param) = reference.param_meaning("maintenance") else {
         return;
     };

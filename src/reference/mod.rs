@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::kinds::{Protocol, RestartPolicy, Word};
-use crate::span::Ident;
+use crate::span::{Ident, SourceId, Span};
 use crate::syntax::ast::{self, Applies, Def, InternalPort, ServiceSet};
 use types::{ParamType, render_default};
 
@@ -227,6 +227,9 @@ pub struct Layout {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleInfo {
     pub id: String,
+    /// Whether its findings can be errors.
+    pub error: bool,
+    /// Whether its findings can be warnings.
     pub warning: bool,
     pub title: String,
     pub doc: String,
@@ -260,26 +263,38 @@ impl Reference {
         let loaded = LOADED.get_or_init(|| {
             STDLIBS
                 .iter()
-                .map(|(_, path, text)| Self::from_source(path, text))
+                .enumerate()
+                .map(|(index, (_, _, text))| Self::from_source(SourceId::stdlib(index), text))
                 .collect()
         });
         let index = STDLIBS.iter().position(|(v, _, _)| *v == version)?;
         Some(loaded.get(index)?.as_ref().map_err(Clone::clone))
     }
 
-    /// Parses and types a stdlib text. Any problem is an internal error: the
-    /// stdlib ships with the binary and is tested.
-    pub fn from_source(path: &str, text: &str) -> Result<Reference, Diagnostic> {
-        let file = crate::syntax::parse(text).map_err(|errors| {
-            let first = errors.first().map(ToString::to_string).unwrap_or_default();
-            Diagnostic::Internal(format!("{path} does not parse: {first}"))
+    /// Parses and types a stdlib text. Any problem is a fault of the stdlib,
+    /// which ships with the binary and is tested: its diagnostic points into
+    /// the stdlib's text (source `id`).
+    pub fn from_source(id: SourceId, text: &str) -> Result<Reference, Diagnostic> {
+        let file = crate::syntax::parse(id, text).map_err(|errors| {
+            let first = errors.into_iter().next();
+            let at = first.as_ref().map_or(0, Diagnostic::position);
+            Diagnostic::StdlibFault {
+                what: format!(
+                    "it does not parse: {}",
+                    first.map(|e| e.to_string()).unwrap_or_default()
+                ),
+                span: Span::new(id, at, at),
+            }
         })?;
-        let reference = file
-            .references
-            .into_iter()
-            .next()
-            .ok_or_else(|| Diagnostic::Internal(format!("{path} holds no reference")))?;
-        build(reference).map_err(|what| Diagnostic::Internal(format!("{path}: {what}")))
+        let reference =
+            file.references
+                .into_iter()
+                .next()
+                .ok_or_else(|| Diagnostic::StdlibFault {
+                    what: "it holds no `reference` block".to_owned(),
+                    span: Span::new(id, 0, 0),
+                })?;
+        build(reference)
     }
 
     /// The container of a stdlib layout that runs every service.
@@ -316,7 +331,7 @@ impl Reference {
     }
 }
 
-fn build(ast: ast::Reference) -> Result<Reference, String> {
+fn build(ast: ast::Reference) -> Result<Reference, Diagnostic> {
     let mut reference = Reference {
         name: ast.name.text,
         version: ast.version.text,
@@ -337,7 +352,8 @@ fn build(ast: ast::Reference) -> Result<Reference, String> {
         rules: IndexMap::new(),
     };
     for def in ast.defs {
-        add(&mut reference, def)?;
+        let span = def.name_span();
+        add(&mut reference, def).map_err(|what| Diagnostic::StdlibFault { what, span })?;
     }
     Ok(reference)
 }
@@ -406,6 +422,7 @@ fn add(reference: &mut Reference, def: Def) -> Result<(), String> {
         Def::Rule(r) => {
             let rule = RuleInfo {
                 id: r.id.text.clone(),
+                error: r.error,
                 warning: r.warning,
                 title: r.title,
                 doc: r.doc,

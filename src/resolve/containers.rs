@@ -162,7 +162,9 @@ impl Resolver<'_> {
             .map(|c| (c.name.text.clone(), c.name.span))
             .collect();
         self.once(&mut seen, "container", &block.name);
-        if custom {
+        if !self.reference.layouts.contains_key(&resolved.layout_name) {
+            // An unknown layout (reported): its containers are unknown too.
+        } else if custom {
             self.check_name("container", &block.name);
             self.custom_container(block);
         } else {
@@ -246,11 +248,13 @@ impl Resolver<'_> {
                 label: "no `runs`: it would start every service".to_owned(),
                 help: format!("write `container {} runs SERVICE {{ ... }}`", block.name),
             });
+            self.gaps.shape = true;
             return;
         };
         if !self.reference.services.contains_key(&runs.text) {
             let known: Vec<&str> = self.reference.services.keys().map(String::as_str).collect();
             self.unknown("service", runs, &known);
+            self.gaps.shape = true;
         }
     }
 

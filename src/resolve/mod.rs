@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 use indexmap::map::Entry;
 
 use crate::diagnostic::{Diagnostic, one_of};
-use crate::ir::resolved::{Image, Resolved};
+use crate::ir::resolved::{Gaps, Image, Resolved};
 use crate::kinds::{ComposeFlavour, RestartPolicy, Runtime, RuntimeKind, Word};
 use crate::reference::Reference;
 use crate::span::{Ident, Span, Spanned};
@@ -25,12 +25,13 @@ pub fn resolve(file: &ast::File, reference: &Reference) -> (Vec<Resolved>, Vec<D
     let mut resolver = Resolver {
         reference,
         diagnostics: Vec::new(),
+        gaps: Gaps::default(),
     };
     let mut names: IndexMap<String, Span> = IndexMap::new();
     let mut deployments = Vec::new();
     for deployment in &file.deployments {
         resolver.once(&mut names, "deployment", &deployment.name);
-        resolver.check_name("deployment", &deployment.name);
+        resolver.deployment_name(&deployment.name);
         deployments.push(resolver.deployment(deployment));
     }
     (deployments, resolver.diagnostics)
@@ -39,6 +40,8 @@ pub fn resolve(file: &ast::File, reference: &Reference) -> (Vec<Resolved>, Vec<D
 struct Resolver<'r> {
     reference: &'r Reference,
     diagnostics: Vec<Diagnostic>,
+    /// What the deployment being resolved could not resolve.
+    gaps: Gaps,
 }
 
 /// A name the environment can hold: letters, digits and `_`, not first a digit.
@@ -48,6 +51,27 @@ pub(super) fn is_variable_name(name: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// What makes a deployment name one that Compose or Docker refuses: a
+/// project name is `[a-z0-9][a-z0-9_-]*` and a container name at least two
+/// characters; units and DNS names stop at 63.
+fn deployment_name_fault(name: &str) -> Option<String> {
+    let first = name.chars().next()?;
+    if !(first.is_ascii_lowercase() || first.is_ascii_digit()) {
+        return Some(format!("it starts with `{first}`"));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '-'))
+    {
+        return Some(format!("`{bad}` is not allowed in it"));
+    }
+    match name.len() {
+        1 => Some("it is one character long; container names need two".to_owned()),
+        n if n > 63 => Some(format!("it is {n} characters long, more than 63")),
+        _ => None,
+    }
 }
 
 /// Compose project, service and volume names: lower case, digits, `_` and `-`.
@@ -88,6 +112,42 @@ impl Resolver<'_> {
                 true
             }
         }
+    }
+
+    /// O4: a deployment's name is its Compose project's, its single
+    /// container's, its folder's and its unit's: what Compose and Docker
+    /// accept for all of them.
+    fn deployment_name(&mut self, ident: &Ident) {
+        let Some(why) = deployment_name_fault(&ident.text) else {
+            return;
+        };
+        let mut fixed: String = ident
+            .text
+            .to_lowercase()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        fixed = fixed
+            .trim_start_matches(['-', '_'])
+            .chars()
+            .take(63)
+            .collect();
+        while fixed.len() < 2 {
+            fixed.push_str("-1");
+            fixed = fixed.trim_start_matches('-').to_owned();
+        }
+        self.report(Diagnostic::DeploymentName {
+            name: ident.text.clone(),
+            why,
+            span: ident.span,
+            help: format!("name it `{fixed}`: lower-case letters, digits, `_` and `-`, starting with a letter or digit, 2 to 63 characters"),
+        });
     }
 
     pub(super) fn check_name(&mut self, kind: &'static str, ident: &Ident) {
@@ -158,6 +218,7 @@ impl Resolver<'_> {
             containers: Vec::new(),
             runtime: None,
             compose: None,
+            gaps: Gaps::default(),
         };
         let mut singles: IndexMap<String, Span> = IndexMap::new();
         let mut env_seen = IndexMap::new();
@@ -165,6 +226,7 @@ impl Resolver<'_> {
             self.stmt(stmt, &mut resolved, &mut singles, &mut env_seen);
         }
         self.layout_fits(&resolved);
+        resolved.gaps = std::mem::take(&mut self.gaps);
         resolved
     }
 
@@ -187,6 +249,7 @@ impl Resolver<'_> {
                 label: "no `container NAME runs SERVICE` follows".to_owned(),
                 help: "add a block per container, such as `container one runs all { }`, or use `layout all-in-one`".to_owned(),
             });
+            self.gaps.shape = true;
         }
         if !single {
             return;
@@ -218,6 +281,7 @@ impl Resolver<'_> {
         if !self.reference.layouts.contains_key(&layout.text) {
             let known: Vec<&str> = self.reference.layouts.keys().map(String::as_str).collect();
             self.unknown("layout", layout, &known);
+            self.gaps.shape = true;
         }
         layout.text.clone()
     }

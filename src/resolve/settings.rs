@@ -45,6 +45,7 @@ impl Resolver<'_> {
                         span: assignment.value.span,
                         help: "a secret is read from an environment variable: letters, digits and `_`, not starting with a digit, such as `secret(\"DB_PASSWORD\")`".to_owned(),
                     });
+                    self.gaps.params.insert(name.text.clone());
                     return None;
                 }
                 SettingValue::Secret(variable)
@@ -53,6 +54,7 @@ impl Resolver<'_> {
                 Ok(text) => SettingValue::Text(text),
                 Err(mismatch) => {
                     self.wrong_type(&name.text, &assignment.value, mismatch);
+                    self.gaps.params.insert(name.text.clone());
                     return None;
                 }
             },
@@ -81,7 +83,10 @@ impl Resolver<'_> {
             "deploy parameters are not set in `env`: use `image`, `bind` or `publish`, which set them".to_owned()
         } else {
             match closest(&name.text, params) {
-                Some(near) => format!("did you mean `{near}`?"),
+                Some(near) => {
+                    self.gaps.params.insert(near.to_owned());
+                    format!("did you mean `{near}`?")
+                }
                 None => "`onefront params` lists the parameters of the reference".to_owned(),
             }
         };

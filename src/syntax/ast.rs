@@ -203,6 +203,24 @@ pub enum Def {
     Rule(RuleDef),
 }
 
+impl Def {
+    /// Where the definition is named, for faults found when the stdlib loads.
+    #[must_use]
+    pub fn name_span(&self) -> Span {
+        match self {
+            Def::Service(d) => d.name.span,
+            Def::Param(d) => d.name.span,
+            Def::Listen(d) => d.port.span,
+            Def::Volume(d) => d.name.span,
+            Def::Directory(d) => d.path.span,
+            Def::Deploy(d) => d.name.span,
+            Def::Publish(d) => d.role.span,
+            Def::Layout(d) => d.name.span,
+            Def::Rule(d) => d.id.span,
+        }
+    }
+}
+
 /// `service NAME { container C  privileged  cap X  doc "..." }`
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceDef {
@@ -353,6 +371,9 @@ pub struct LayoutContainer {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleDef {
     pub id: Ident,
+    /// Whether the rule's findings can be errors (`rule ID error ...`).
+    pub error: bool,
+    /// Whether they can be warnings (`rule ID warning` or `error, warning`).
     pub warning: bool,
     pub title: String,
     pub doc: String,

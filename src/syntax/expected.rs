@@ -4,9 +4,9 @@
 
 use pest::error::{Error, ErrorVariant, InputLocation};
 
-use super::ast::Span;
 use super::parse::Rule;
 use crate::diagnostic::{Diagnostic, join_or};
+use crate::span::{SourceId, Span};
 use crate::suggest;
 
 /// Keywords are `kw_` rules; their text is the rule name with `-` for `_`.
@@ -126,7 +126,7 @@ fn describe_statement(rule_name: &str) -> Option<&'static str> {
 /// Turns a pest error into one syntax diagnostic in words. With pest's
 /// error detail on (see `parse.rs`), the position is the furthest one any
 /// rule or literal reached, and the expected set names the literals too.
-pub(crate) fn syntax_error(source: &str, error: &Error<Rule>) -> Diagnostic {
+pub(crate) fn syntax_error(id: SourceId, source: &str, error: &Error<Rule>) -> Diagnostic {
     let location = match error.location {
         InputLocation::Pos(pos) | InputLocation::Span((pos, _)) => pos,
     };
@@ -154,10 +154,10 @@ pub(crate) fn syntax_error(source: &str, error: &Error<Rule>) -> Diagnostic {
         }
     }
     let expected = expected_words(source, at, &rules, &tokens);
-    if let Some(diagnostic) = unterminated_string(source, at) {
+    if let Some(diagnostic) = unterminated_string(id, source, at) {
         return diagnostic;
     }
-    let found = found_at(source, at);
+    let found = found_at(id, source, at);
     let help = help(&found.text, &expected);
     let expected = if expected.is_empty() {
         "a keyword".to_owned()
@@ -262,7 +262,7 @@ impl Found {
     }
 }
 
-fn found_at(source: &str, at: usize) -> Found {
+fn found_at(id: SourceId, source: &str, at: usize) -> Found {
     let rest = source.get(at..).unwrap_or("");
     let word_len = rest
         .char_indices()
@@ -276,7 +276,7 @@ fn found_at(source: &str, at: usize) -> Found {
     let len = floor_char_boundary(rest, len);
     Found {
         text: rest[..len].to_owned(),
-        span: Span::new(at, at + len),
+        span: Span::new(id, at, at + len),
     }
 }
 
@@ -288,7 +288,7 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 }
 
 /// A `"` opened before `at` on the same line and never closed on it.
-fn unterminated_string(source: &str, at: usize) -> Option<Diagnostic> {
+fn unterminated_string(id: SourceId, source: &str, at: usize) -> Option<Diagnostic> {
     let at = floor_char_boundary(source, at.min(source.len()));
     let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
@@ -313,7 +313,7 @@ fn unterminated_string(source: &str, at: usize) -> Option<Diagnostic> {
         return None;
     }
     Some(Diagnostic::UnterminatedString {
-        span: Span::new(start, line_start + line.trim_end_matches('\r').len()),
+        span: Span::new(id, start, line_start + line.trim_end_matches('\r').len()),
     })
 }
 

@@ -3,6 +3,7 @@
 //! octet over 255, an integer too large) are collected, not fatal, so that a
 //! file reports all of them at once.
 
+use std::cell::Cell;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use pest::Parser as _;
@@ -16,6 +17,7 @@ use super::ast::{
 };
 use super::expected;
 use crate::diagnostic::Diagnostic;
+use crate::span::SourceId;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/onefront.pest"]
@@ -25,20 +27,28 @@ pub(crate) struct Grammar;
 /// comes near it, and pest's memory grows with the input.
 pub const MAX_SOURCE_BYTES: usize = 8 * 1024 * 1024;
 
-/// Parses one file. On failure, every syntax diagnostic found.
-pub fn parse(source: &str) -> Result<File, Vec<Diagnostic>> {
+thread_local! {
+    /// The source being parsed: [`span`] reads it, so that the many small
+    /// builders of the tree need not pass it along.
+    static PARSING: Cell<SourceId> = const { Cell::new(SourceId(0)) };
+}
+
+/// Parses one file, whose spans will say `id`. On failure, every syntax
+/// diagnostic found.
+pub fn parse(id: SourceId, source: &str) -> Result<File, Vec<Diagnostic>> {
+    PARSING.with(|current| current.set(id));
     if source.len() > MAX_SOURCE_BYTES {
         return Err(vec![Diagnostic::TooLarge {
             size: source.len(),
             limit: MAX_SOURCE_BYTES,
         }]);
     }
-    check_nesting(source)?;
+    check_nesting(id, source)?;
     // Error detail makes pest record the literals it expected (`{`, `}`,
     // `=`) and the furthest position reached, for messages in words.
     pest::set_error_detail(true);
     let mut pairs = Grammar::parse(Rule::file, source)
-        .map_err(|error| vec![expected::syntax_error(source, &error)])?;
+        .map_err(|error| vec![expected::syntax_error(id, source, &error)])?;
     let mut parser = Parser::default();
     let file = pairs
         .next()
@@ -56,7 +66,7 @@ pub fn parse(source: &str) -> Result<File, Vec<Diagnostic>> {
 pub const MAX_NESTING: usize = 16;
 
 /// Refuses deeply nested brackets before pest recurses into them.
-fn check_nesting(source: &str) -> Result<(), Vec<Diagnostic>> {
+fn check_nesting(id: SourceId, source: &str) -> Result<(), Vec<Diagnostic>> {
     let mut depth = 0usize;
     let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
     for (at, c) in source.char_indices() {
@@ -75,7 +85,7 @@ fn check_nesting(source: &str) -> Result<(), Vec<Diagnostic>> {
                     return Err(vec![Diagnostic::TooDeep {
                         depth,
                         limit: MAX_NESTING,
-                        span: Span::new(at, at + 1),
+                        span: Span::new(id, at, at + 1),
                     }]);
                 }
             }
@@ -114,7 +124,7 @@ fn span(pair: &Pair<'_, Rule>) -> Span {
         }
         _ => whole.end(),
     };
-    Span::new(whole.start(), end)
+    Span::new(PARSING.with(Cell::get), whole.start(), end)
 }
 
 /// Only whitespace and comments.
@@ -696,12 +706,18 @@ impl Parser {
     }
 
     fn rule_def(&mut self, pair: Pair<'_, Rule>) -> Option<RuleDef> {
-        let mut inner = parts(pair);
+        let mut inner = parts(pair).peekable();
         let id = ident(&inner.next()?);
-        let warning = has(&inner.next()?, Rule::kw_warning);
+        let (mut error, mut warning) = (false, false);
+        while let Some(severity) = inner.next_if(|p| p.as_rule() == Rule::severity) {
+            let is_warning = has(&severity, Rule::kw_warning);
+            warning |= is_warning;
+            error |= !is_warning;
+        }
         let title = self.string(inner.next()?).node;
         let mut def = RuleDef {
             id,
+            error,
             warning,
             title,
             doc: String::new(),

@@ -4,10 +4,14 @@
 //! (where the user said it). The validator never writes anything.
 
 mod containers;
+mod own;
 mod params;
 mod ports;
 
+pub use own::o2_volume_names;
 pub use ports::n5_collisions;
+
+use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::model::{Container, Deployment};
@@ -32,6 +36,35 @@ pub fn validate(
     params::check(&context, &mut out);
     ports::check(&context, &mut out);
     containers::check(&context, &mut out);
+    own::check(&context, &mut out);
+    out
+}
+
+/// Deployments of files checked together that share a name: they would be
+/// one compose project and write one output folder. Reported in each later
+/// file, pointing at the first; the result is (file index, diagnostic).
+#[must_use]
+pub fn same_names(deployments: &[(usize, &str, &Deployment)]) -> Vec<(usize, Diagnostic)> {
+    let mut first: HashMap<&str, (usize, Span)> = HashMap::new();
+    let mut out = Vec::new();
+    for (file, _, deployment) in deployments {
+        match first.get(deployment.name.as_str()) {
+            // Within one file, resolve reports it.
+            Some((at, _)) if at == file => {}
+            Some((_, span)) => out.push((
+                *file,
+                Diagnostic::Duplicate {
+                    kind: "deployment",
+                    name: deployment.name.clone(),
+                    span: deployment.name_span,
+                    first: *span,
+                },
+            )),
+            None => {
+                first.insert(&deployment.name, (*file, deployment.name_span));
+            }
+        }
+    }
     out
 }
 

@@ -60,6 +60,7 @@ fn p3_required(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 && param.locates.is_none()
                 && !container.env.contains_key(&param.name)
                 && !by_default
+                && !cx.resolved.gaps.params.contains(&param.name)
             {
                 missing.entry(&param.name).or_default().push(container);
             }
@@ -106,6 +107,10 @@ fn p4_scope(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let reached = cx.reached_by(block);
+        if block.is_some() && reached.is_empty() {
+            // A block of no container of the layout: reported by resolve.
+            continue;
+        }
         if reached.iter().any(|c| param.read_by(&c.service)) {
             continue;
         }
@@ -176,7 +181,9 @@ fn p6_pairs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for param in cx.reference.params.values() {
         for (container, span) in user_entries(cx, &param.name) {
             if let Some(partner) = &param.pairs_with {
-                if !container.env.contains_key(partner) {
+                if !container.env.contains_key(partner)
+                    && !cx.resolved.gaps.params.contains(partner)
+                {
                     out.push(Diagnostic::Unpaired {
                         param: param.name.clone(),
                         partner: partner.clone(),

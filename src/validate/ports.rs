@@ -356,7 +356,7 @@ pub fn n5_collisions(deployments: &[(usize, &str, &Deployment)]) -> Vec<(usize, 
                         role: format!("{} of `{}`", port.role, deployment.name),
                         first_role: format!("{} of `{}`{elsewhere}", first.role, first.deployment),
                         span,
-                        first: same_file.then_some(first.span),
+                        first: Some(first.span),
                         help: if same_deployment {
                             format!("publish one of them on another port: `publish {} PORT`", port.role)
                         } else {

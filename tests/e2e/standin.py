@@ -66,15 +66,13 @@ def _required(reference):
         services = param["required_for"]
         if services == "-" or param["name"] == "OPENNEBULA_FRONTEND_SERVICE":
             continue
-        # `*_HOST` parameters default to localhost, which is right when the
-        # service runs in the same container: only the split layout needs them.
-        if param["table"] == "multi":
-            continue
+        # The `multi` table (`*_HOST`) is required for the services it names
+        # when they run in containers of their own; the all-in-one
+        # container runs `all`, which no `required_for` of it names. The
+        # harness also checks that they name the right container
+        # (check_hosts).
         for service in services.split(","):
             lines.append(f"{service} {param['name']}")
-    # The multi-container parameters: required in the containers that need
-    # them when their service runs elsewhere. The harness checks that they
-    # name the right container instead (check_hosts).
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,163 @@
+//! onefront's own rules, about what Docker Compose, Podman and a shell do
+//! with a deployment: O1 one mount per path, O2 volume names, O3 secret
+//! variables. (O4, deployment names, is checked where names resolve.)
+
+use std::collections::HashMap;
+
+use super::Context;
+use crate::diagnostic::Diagnostic;
+use crate::ir::model::{Deployment, MountEntry, MountSource, Origin};
+use crate::ir::resolved::SettingValue;
+use crate::span::Span;
+
+pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    o1_one_mount_per_path(cx, out);
+    o3_secret_variables(cx, out);
+}
+
+/// O1: Compose keeps the last of two mounts at one container path, so a
+/// mount where the layout keeps a volume drops the volume without a word.
+fn o1_one_mount_per_path(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for container in &cx.deployment.containers {
+        let mut at: HashMap<&str, &MountEntry> = HashMap::new();
+        for mount in &container.mounts {
+            let Some(first) = at.insert(&mount.target, mount) else {
+                continue;
+            };
+            // Point at what the user wrote: the later mount, else the first.
+            let (span, other) = match (mount.origin.span(), first.origin.span()) {
+                (Some(span), other) => (span, other),
+                (None, Some(span)) => (span, None),
+                (None, None) => (cx.container_span(container), None),
+            };
+            let layout_volume = [first, mount].into_iter().find_map(|m| match &m.source {
+                MountSource::Volume(name) if m.origin == Origin::Layout => Some(name),
+                _ => None,
+            });
+            let help = match layout_volume {
+                Some(volume) => format!(
+                    "the layout keeps volume `{volume}` at `{}`: to put it on the host, bind the volume itself (`volume {volume} bind /HOST/PATH`) instead of mounting over it",
+                    mount.target
+                ),
+                None => "mount one of them at another path, or drop one".to_owned(),
+            };
+            out.push(Diagnostic::MountedTwice {
+                path: mount.target.clone(),
+                container: container.name.clone(),
+                span,
+                other,
+                help,
+            });
+        }
+    }
+}
+
+/// O2: a Docker volume name given with `named` belongs to one volume of one
+/// front-end, across every file checked together. The result is (file
+/// index, diagnostic).
+#[must_use]
+pub fn o2_volume_names(deployments: &[(usize, &str, &Deployment)]) -> Vec<(usize, Diagnostic)> {
+    let mut first: HashMap<&str, Span> = HashMap::new();
+    let mut out = Vec::new();
+    for (file, _, deployment) in deployments {
+        for name in deployment.volumes.values().flatten() {
+            match first.get(name.node.as_str()) {
+                Some(span) => out.push((
+                    *file,
+                    Diagnostic::VolumeNameTwice {
+                        name: name.node.clone(),
+                        span: name.span,
+                        first: *span,
+                    },
+                )),
+                None => {
+                    first.insert(&name.node, name.span);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Variables every shell (or systemd, for a unit) sets: a secret read from
+/// one of them is that value.
+const SHELL_VARIABLES: &[&str] = &[
+    "HOME",
+    "PATH",
+    "USER",
+    "LOGNAME",
+    "PWD",
+    "OLDPWD",
+    "SHELL",
+    "SHLVL",
+    "LANG",
+    "LANGUAGE",
+    "TERM",
+    "HOSTNAME",
+    "TMPDIR",
+    "UID",
+    "EUID",
+    "MAIL",
+    "DISPLAY",
+    "EDITOR",
+    "PAGER",
+    "IFS",
+    "PS1",
+    "PS2",
+    "INVOCATION_ID",
+    "NOTIFY_SOCKET",
+    "JOURNAL_STREAM",
+];
+
+/// Prefixes of variables that Docker Compose, the Docker client,
+/// podman-compose, locales or the session read or set themselves.
+const TOOL_PREFIXES: &[&str] = &[
+    "COMPOSE_",
+    "DOCKER_",
+    "PODMAN_",
+    "BUILDX_",
+    "BUILDKIT_",
+    "LC_",
+    "XDG_",
+    "SSH_",
+    "SUDO_",
+];
+
+/// Why a secret variable would be filled from elsewhere, if it would.
+fn clash(cx: &Context<'_>, variable: &str) -> Option<String> {
+    if cx.reference.deploys.contains_key(variable) {
+        return Some("the generated `.env` sets it".to_owned());
+    }
+    if let Some(prefix) = TOOL_PREFIXES.iter().find(|p| variable.starts_with(*p)) {
+        return Some(format!(
+            "variables `{prefix}*` are read or set by the container tools and the session"
+        ));
+    }
+    SHELL_VARIABLES
+        .contains(&variable)
+        .then(|| "every shell (and systemd) sets it".to_owned())
+}
+
+/// O3: a secret's variable must be one that only the operator sets.
+fn o3_secret_variables(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (_, setting) in cx.settings() {
+        let SettingValue::Secret(variable) = &setting.value else {
+            continue;
+        };
+        let Some(why) = clash(cx, variable) else {
+            continue;
+        };
+        let name = &setting.name.text;
+        let proposal = if clash(cx, name).is_none() {
+            name.clone()
+        } else {
+            format!("ONEFRONT_{name}")
+        };
+        out.push(Diagnostic::SecretVariable {
+            variable: variable.clone(),
+            why,
+            span: setting.value_span,
+            help: format!("read it from a variable of its own: `{name} = secret(\"{proposal}\")`"),
+        });
+    }
+}
