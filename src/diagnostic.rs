@@ -25,6 +25,94 @@ pub enum Diagnostic {
         help: Option<String>,
     },
 
+    #[error("`:` after `{word}`: onefront is not YAML")]
+    #[diagnostic(
+        code(onefront::syntax),
+        help(
+            "write `{fixed}`: a keyword and its value are separated by a space, a parameter and its value by `=`"
+        )
+    )]
+    YamlColon {
+        word: String,
+        fixed: String,
+        #[label("no `:` here")]
+        span: Span,
+    },
+
+    #[error("`{name} =` has no value")]
+    #[diagnostic(
+        code(onefront::syntax),
+        help("write the value after `=`, on the same line, or remove the line")
+    )]
+    MissingValue {
+        name: String,
+        #[label("a value belongs after this")]
+        span: Span,
+    },
+
+    #[error("`{{` is missing after `{head}`")]
+    #[diagnostic(
+        code(onefront::syntax),
+        help("write `{head} {{` and close the block with `}}`")
+    )]
+    MissingOpenBrace {
+        head: String,
+        #[label("expected `{{` here")]
+        span: Span,
+    },
+
+    #[error("a name is written without quotes")]
+    #[diagnostic(code(onefront::syntax), help("write `{keyword} {name}`"))]
+    QuotedName {
+        keyword: String,
+        name: String,
+        #[label("no quotes here")]
+        span: Span,
+    },
+
+    #[error("`=` is missing after `{name}`")]
+    #[diagnostic(code(onefront::syntax), help("write `{name} = VALUE`"))]
+    MissingEquals {
+        name: String,
+        #[label("expected `=` before this")]
+        span: Span,
+    },
+
+    #[error("`{text}` needs quotes")]
+    #[diagnostic(
+        code(onefront::syntax),
+        help(
+            "write \"{text}\": text with dots, spaces or other signs goes in double quotes; addresses, numbers, `yes`/`no` and paths do not"
+        )
+    )]
+    UnquotedText {
+        text: String,
+        #[label("a host name or text, unquoted")]
+        span: Span,
+    },
+
+    #[error("`{block}` is never closed")]
+    #[diagnostic(
+        code(onefront::syntax),
+        help("add the `}}` that closes it where the block ends")
+    )]
+    UnclosedBlock {
+        block: String,
+        #[label("this `{{` has no `}}`")]
+        span: Span,
+        #[label("still open here")]
+        at: Span,
+    },
+
+    #[error("`{statement}` cannot stand here: it belongs in {block}")]
+    #[diagnostic(code(onefront::syntax), help("move it into {block}"))]
+    OutsideBlock {
+        statement: String,
+        block: &'static str,
+        #[label("outside its block")]
+        span: Span,
+    },
+
     #[error("unterminated string")]
     #[diagnostic(
         code(onefront::syntax),
@@ -816,7 +904,7 @@ pub fn render(
     let named = |id: SourceId| {
         sources
             .get(id)
-            .map(|(name, text)| NamedSource::new(name, text.to_owned()))
+            .map(|(name, text)| NamedSource::new(name, Windowed(text.to_owned())))
     };
     let mut near = Vec::new();
     let mut notes = Vec::new();
@@ -844,11 +932,59 @@ pub fn render(
     out
 }
 
+/// A source text whose snippets stay short: around a label on a very long
+/// line (a minified file, a pasted blob), only a window of that line is
+/// shown, not megabytes of it.
+#[derive(Debug)]
+struct Windowed(String);
+
+impl Windowed {
+    /// Longer snippets than this are cut down to a window.
+    const LONGEST: usize = 2000;
+    /// How much of the line a window shows on each side of the label.
+    const AROUND: usize = 120;
+}
+
+impl miette::SourceCode for Windowed {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let contents = self.0.read_span(span, before, after)?;
+        if contents.data().len() <= Self::LONGEST {
+            return Ok(contents);
+        }
+        let text = self.0.as_str();
+        let floor = |mut i: usize| {
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let from = span.offset().min(text.len());
+        let to = (from + span.len()).min(text.len());
+        let line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[to..].find('\n').map_or(text.len(), |i| to + i);
+        let start = floor(from.saturating_sub(Self::AROUND).max(line_start));
+        let end = floor((to + Self::AROUND).min(line_end)).max(to);
+        let line = text[..start].matches('\n').count();
+        Ok(Box::new(miette::MietteSpanContents::new(
+            &text.as_bytes()[start..end],
+            miette::SourceSpan::new(start.into(), end - start),
+            line,
+            start - line_start,
+            1,
+        )))
+    }
+}
+
 /// A diagnostic with the text its labels point into.
 #[derive(Debug)]
 struct Located<'a> {
     inner: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<Windowed>>,
     /// Places of [`Diagnostic::elsewhere`] in the same text.
     near: Vec<LabeledSpan>,
     /// Places of [`Diagnostic::elsewhere`] in other texts.
@@ -882,7 +1018,14 @@ impl MietteDiagnostic for Located<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let own = self.inner.labels().into_iter().flatten();
-        Some(Box::new(own.chain(self.near.iter().cloned())))
+        Some(Box::new(own.chain(self.near.iter().cloned()).map(
+            |label| {
+                // A label over a huge value underlines its start, so that the
+                // snippet stays a window (see `Windowed`).
+                let len = label.len().min(Windowed::AROUND);
+                LabeledSpan::new(label.label().map(str::to_owned), label.offset(), len)
+            },
+        )))
     }
 
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn MietteDiagnostic> + 'b>> {
@@ -900,7 +1043,7 @@ impl MietteDiagnostic for Located<'_> {
 struct Note {
     message: String,
     label: LabeledSpan,
-    source: NamedSource<String>,
+    source: NamedSource<Windowed>,
 }
 
 impl std::fmt::Display for Note {

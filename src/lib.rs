@@ -134,13 +134,23 @@ fn check_one(id: span::SourceId, path: &str, text: &str, options: Options) -> Ch
         text: std::sync::Arc::from(text),
     };
     let mut checked = Checked::default();
-    let file = match syntax::parse(id, text) {
-        Ok(file) => file,
-        Err(diagnostics) => {
-            checked.diagnostics = diagnostics;
-            return checked;
-        }
+    let (file, syntax_errors) = syntax::parse_recovering(id, text);
+    // A deployment with a syntax error is left out of the later stages (a
+    // statement the parser skipped would only cause follow-on errors);
+    // the others are checked in full.
+    let broken: Vec<usize> = syntax_errors.iter().map(Diagnostic::position).collect();
+    checked.diagnostics = syntax_errors;
+    let Some(mut file) = file else {
+        return checked;
     };
+    let (whole, partial): (Vec<_>, Vec<_>) = std::mem::take(&mut file.deployments)
+        .into_iter()
+        .partition(|d| {
+            !broken
+                .iter()
+                .any(|at| (d.span.start..=d.span.end).contains(at))
+        });
+    file.deployments = whole;
     let reference = match load(&file.version) {
         Ok(reference) => reference,
         Err(diagnostic) => {
@@ -155,7 +165,7 @@ fn check_one(id: span::SourceId, path: &str, text: &str, options: Options) -> Ch
         });
         return checked;
     }
-    if file.deployments.is_empty() {
+    if file.deployments.is_empty() && broken.is_empty() {
         checked.diagnostics.push(Diagnostic::NoDeployment {
             span: file.version.span,
         });
@@ -171,6 +181,9 @@ fn check_one(id: span::SourceId, path: &str, text: &str, options: Options) -> Ch
     }
     let (resolved, diagnostics) = resolve::resolve(&file, reference);
     checked.diagnostics.extend(diagnostics);
+    checked
+        .diagnostics
+        .extend(local_mistakes(&file, partial, reference));
     for deployment in resolved.iter().filter(|d| d.gaps.shape_known()) {
         let model = model::lower(deployment, reference, &source, options.maintenance);
         checked
@@ -179,6 +192,29 @@ fn check_one(id: span::SourceId, path: &str, text: &str, options: Options) -> Ch
         checked.deployments.push(model);
     }
     checked
+}
+
+/// The mistakes of deployments with a syntax error that no skipped
+/// statement can cause: unknown parameter names (P1) and values of the
+/// wrong type (P2). The rest of such a deployment is checked once it parses.
+fn local_mistakes(
+    file: &syntax::ast::File,
+    partial: Vec<syntax::ast::Deployment>,
+    reference: &Reference,
+) -> Vec<Diagnostic> {
+    if partial.is_empty() {
+        return Vec::new();
+    }
+    let partial = syntax::ast::File {
+        version: file.version.clone(),
+        deployments: partial,
+        references: Vec::new(),
+    };
+    let (_, diagnostics) = resolve::resolve(&partial, reference);
+    diagnostics
+        .into_iter()
+        .filter(|d| matches!(d.code_text().as_str(), "onefront::P1" | "onefront::P2"))
+        .collect()
 }
 
 /// Every stage a user can reach, on any text, keeping nothing: check,

@@ -148,7 +148,7 @@ pub fn check(ty: &ParamType, value: &ValueKind) -> Result<String, Mismatch> {
         (ParamType::Host, ValueKind::Str(s)) if is_host(s) => Ok(s.clone()),
         (ParamType::Host, ValueKind::Str(s)) => Err(fail(format!(
             "`{}` is not a DNS name: use letters, digits, `-` and `.`, such as \"one.example.com\"",
-            s.escape_debug()
+            short(s).escape_debug()
         ))),
         (ParamType::Path, ValueKind::Path(p)) => Ok(p.clone()),
         (ParamType::Path, ValueKind::Str(s)) if s.starts_with('/') && !s.contains('\0') => {
@@ -165,7 +165,9 @@ pub fn check(ty: &ParamType, value: &ValueKind) -> Result<String, Mismatch> {
         (ParamType::Str, ValueKind::Str(_)) => {
             Err(fail("a NUL character cannot reach a container's environment".into()))
         }
-        (ParamType::Str, ValueKind::Word(w)) => Err(fail(format!("write \"{w}\" in quotes"))),
+        (ParamType::Str, ValueKind::Word(w)) => {
+            Err(fail(format!("write \"{}\" in quotes", short(w))))
+        }
         (ParamType::Str, ValueKind::Int(n)) => Err(fail(format!("write \"{n}\" in quotes"))),
         (ParamType::Domains, ValueKind::Str(s)) if is_domains(s) => Ok(s.clone()),
         (ParamType::Domains, ValueKind::List(items)) => domains_list(items).ok_or_else(|| {
@@ -179,7 +181,7 @@ pub fn check(ty: &ParamType, value: &ValueKind) -> Result<String, Mismatch> {
         }
         (ParamType::Enum(members), ValueKind::Word(w) | ValueKind::Str(w)) => Err(fail(
             crate::suggest::closest(w, members.iter().map(String::as_str))
-                .map_or_else(|| format!("`{w}` is not one of them"), |m| format!("did you mean `{m}`?")),
+                .map_or_else(|| format!("`{}` is not one of them", short(w)), |m| format!("did you mean `{m}`?")),
         )),
         (_, _) => Err(fail(format!("write it as {}", ty.example()))),
     }
@@ -206,15 +208,18 @@ pub fn render_literal(value: &ValueKind) -> Option<String> {
 #[must_use]
 pub fn found(value: &ValueKind) -> String {
     match value {
-        ValueKind::Str(s) => {
-            let shown: String = s.chars().take(40).collect();
-            let more = if s.chars().count() > 40 { "..." } else { "" };
-            format!("\"{}{more}\"", shown.escape_debug())
-        }
+        ValueKind::Str(s) => format!("\"{}\"", short(s).escape_debug()),
         ValueKind::Int(n) => n.to_string(),
-        ValueKind::Word(w) => format!("`{w}`"),
+        ValueKind::Word(w) => format!("`{}`", short(w)),
         other => other.describe().to_owned(),
     }
+}
+
+/// A value as messages quote it: its first 40 characters.
+fn short(text: &str) -> String {
+    let shown: String = text.chars().take(40).collect();
+    let more = if text.chars().count() > 40 { "..." } else { "" };
+    format!("{shown}{more}")
 }
 
 fn is_bool_word(word: &str) -> bool {

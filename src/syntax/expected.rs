@@ -126,7 +126,13 @@ fn describe_statement(rule_name: &str) -> Option<&'static str> {
 /// Turns a pest error into one syntax diagnostic in words. With pest's
 /// error detail on (see `parse.rs`), the position is the furthest one any
 /// rule or literal reached, and the expected set names the literals too.
-pub(crate) fn syntax_error(id: SourceId, source: &str, error: &Error<Rule>) -> Diagnostic {
+/// `reported`: the `{` of blocks already reported unclosed.
+pub(crate) fn syntax_error(
+    id: SourceId,
+    source: &str,
+    error: &Error<Rule>,
+    reported: &[usize],
+) -> Diagnostic {
     let location = match error.location {
         InputLocation::Pos(pos) | InputLocation::Span((pos, _)) => pos,
     };
@@ -158,6 +164,12 @@ pub(crate) fn syntax_error(id: SourceId, source: &str, error: &Error<Rule>) -> D
         return diagnostic;
     }
     let found = found_at(id, source, at);
+    let expects_equals = expected.iter().any(|e| e == "`=`");
+    if let Some(diagnostic) =
+        super::slips::slip(id, source, at, &found.text, expects_equals, reported)
+    {
+        return diagnostic;
+    }
     let help = help(&found.text, &expected);
     let expected = if expected.is_empty() {
         "a keyword".to_owned()

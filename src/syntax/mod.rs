@@ -5,6 +5,7 @@
 pub mod ast;
 mod expected;
 mod parse;
+mod slips;
 
 pub use ast::{Ident, Span, Spanned};
-pub use parse::{MAX_SOURCE_BYTES, parse};
+pub use parse::{MAX_SOURCE_BYTES, parse, parse_recovering};

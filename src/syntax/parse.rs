@@ -15,7 +15,7 @@ use super::ast::{
     PublishDef, PublishTarget, Reference, RuleDef, ServiceDef, ServiceSet, Span, Spanned, Stmt,
     TypeExpr, Value, ValueKind, VolumeDef, VolumeSource, VolumeStmt,
 };
-use super::expected;
+use super::{expected, slips};
 use crate::diagnostic::Diagnostic;
 use crate::span::SourceId;
 
@@ -36,29 +36,70 @@ thread_local! {
 /// Parses one file, whose spans will say `id`. On failure, every syntax
 /// diagnostic found.
 pub fn parse(id: SourceId, source: &str) -> Result<File, Vec<Diagnostic>> {
+    match parse_recovering(id, source) {
+        (Some(file), errors) if errors.is_empty() => Ok(file),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// After this many syntax errors in one file, the parser stops looking.
+pub const MAX_SYNTAX_ERRORS: usize = 100;
+
+/// Parses one file and goes on after a syntax error: the broken statement
+/// is reported and left out (see `slips.rs`), and the rest is parsed. The
+/// tree of what did parse (none if the file is beyond repair), and every
+/// syntax diagnostic, in the order found.
+#[must_use]
+pub fn parse_recovering(id: SourceId, source: &str) -> (Option<File>, Vec<Diagnostic>) {
     PARSING.with(|current| current.set(id));
     if source.len() > MAX_SOURCE_BYTES {
-        return Err(vec![Diagnostic::TooLarge {
+        let too_large = Diagnostic::TooLarge {
             size: source.len(),
             limit: MAX_SOURCE_BYTES,
-        }]);
+        };
+        return (None, vec![too_large]);
     }
-    check_nesting(id, source)?;
+    if let Err(errors) = check_nesting(id, source) {
+        return (None, errors);
+    }
     // Error detail makes pest record the literals it expected (`{`, `}`,
     // `=`) and the furthest position reached, for messages in words.
     pest::set_error_detail(true);
-    let mut pairs = Grammar::parse(Rule::file, source)
-        .map_err(|error| vec![expected::syntax_error(id, source, &error)])?;
-    let mut parser = Parser::default();
-    let file = pairs
-        .next()
-        .map(|pair| parser.file(pair))
-        .ok_or_else(|| vec![Diagnostic::Internal("the parser returned no tree".into())])?;
-    if parser.errors.is_empty() {
-        Ok(file)
-    } else {
-        Err(parser.errors)
+    let mut work = source.to_owned();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    while errors.len() < MAX_SYNTAX_ERRORS {
+        let error = match Grammar::parse(Rule::file, &work) {
+            Ok(mut pairs) => {
+                let mut parser = Parser::default();
+                let file = pairs.next().map(|pair| parser.file(pair));
+                errors.extend(parser.errors);
+                return (file, errors);
+            }
+            Err(error) => error,
+        };
+        let reported: Vec<usize> = errors
+            .iter()
+            .filter_map(|e| match e {
+                Diagnostic::UnclosedBlock { span, .. } => Some(span.start),
+                _ => None,
+            })
+            .collect();
+        let diagnostic = expected::syntax_error(id, &work, &error, &reported);
+        let at = diagnostic.position();
+        let header_missing = matches!(&diagnostic, Diagnostic::Syntax { expected, .. } if expected.contains("header"));
+        let again = errors
+            .iter()
+            .any(|e| e.position() == at && *e == diagnostic);
+        if again {
+            break;
+        }
+        let recovered = !header_missing && slips::recover(&mut work, at, &diagnostic);
+        errors.push(diagnostic);
+        if !recovered {
+            break;
+        }
     }
+    (None, errors)
 }
 
 /// How deep lists may nest: no parameter takes nested lists, and pest's
