@@ -80,8 +80,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 /// variant that does not (`ID_ok_....onefront`).
 #[test]
 fn every_rule_has_a_trigger_and_a_near_miss() {
-    let rules_md =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/5.13/rules.md");
+    let rules_md = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/5.13/rules.md");
     let rules = std::fs::read_to_string(&rules_md).unwrap();
     let ids: Vec<&str> = rules
         .lines()
