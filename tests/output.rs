@@ -9,6 +9,7 @@ use camino::Utf8Path;
 use onefront::emit::Artifact;
 
 use crate::support::tempdir::TempDir;
+use crate::support::tools;
 
 fn onefront(args: &[&str], envs: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_onefront"))
@@ -37,18 +38,35 @@ fn mode(path: &Utf8Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
+/// A `secret` must reach the containers through the deploy-time environment
+/// only. onefront runs with the values in its own environment, so an emitter
+/// that read them could write them into `.env`, the compose file, a comment
+/// or the unit: no byte of any generated file may hold them. Docker Compose
+/// then proves the other half: the values do reach the containers that read
+/// them when set at deploy time, and without them the project is refused.
 #[test]
-fn a_secret_from_the_environment_reaches_no_generated_file() {
+fn a_secret_reaches_the_containers_at_deploy_time_and_no_generated_file() {
+    const ADMIN: &str = "canary-oneadmin-5e1f0c";
+    const DB: &str = "canary-db-9a27d4";
+    const HOST: &str = "visible-host.example"; // not a secret: must come through
     let out = TempDir::new();
-    let secret = "S3cr3t-value-that-must-not-leak";
+    let source = out.path().join("leak.onefront");
+    let mut text = String::from("onefront 5.13\n");
+    for (name, runtime, bind) in [
+        ("leak-docker", "", "192.168.1.1"),
+        ("leak-podman", "runtime podman", "192.168.1.2"),
+        ("leak-v1", "compose v1", "192.168.1.3"),
+    ] {
+        text += &format!(
+            "deployment {name} {{\n  layout reference\n  {runtime}\n  bind {bind}\n  env {{\n    OPENNEBULA_FRONTEND_HOST = \"{HOST}\"\n    OPENNEBULA_FRONTEND_SSH_HOST = {bind}\n    ONEADMIN_PASSWORD = secret\n    MYSQL_PASSWORD = secret(\"DB_PASSWORD\")\n  }}\n}}\n"
+        );
+    }
+    std::fs::write(&source, text).unwrap();
+    let target = out.path().join("out");
+    let secrets = [("ONEADMIN_PASSWORD", ADMIN), ("DB_PASSWORD", DB)];
     let result = onefront(
-        &[
-            "compile",
-            "examples/reference.onefront",
-            "-o",
-            out.path().as_str(),
-        ],
-        &[("ONEADMIN_PASSWORD", secret), ("MYSQL_PASSWORD", secret)],
+        &["compile", source.as_str(), "-o", target.as_str()],
+        &secrets,
     );
     assert_eq!(
         result.status.code(),
@@ -56,10 +74,63 @@ fn a_secret_from_the_environment_reaches_no_generated_file() {
         "{}",
         String::from_utf8_lossy(&result.stderr)
     );
-    for file in files_under(out.path()) {
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert!(!text.contains(secret), "{file} holds the secret");
-        assert_eq!(mode(&file), 0o644, "{file}");
+
+    let files = files_under(&target);
+    let holding = |value: &str| -> Vec<String> {
+        files
+            .iter()
+            .filter(|f| {
+                std::fs::read(f)
+                    .unwrap()
+                    .windows(value.len())
+                    .any(|w| w == value.as_bytes())
+            })
+            .filter_map(|f| f.strip_prefix(&target).ok().map(ToString::to_string))
+            .collect()
+    };
+    for secret in [ADMIN, DB] {
+        assert_eq!(holding(secret), Vec::<String>::new(), "{secret} leaked");
+    }
+    // The scan sees what the emitters write: the non-secret value, in each
+    // deployment's compose file.
+    for deployment in ["leak-docker", "leak-podman", "leak-v1"] {
+        let compose = format!("{deployment}/docker-compose.yml");
+        assert!(holding(HOST).contains(&compose), "{HOST} not in {compose}");
+    }
+    for file in &files {
+        assert_eq!(mode(file), 0o644, "{file}");
+    }
+
+    // Deploy time, with Docker Compose v2 and only the secrets in its
+    // environment (the `.env` beside the compose file is read too).
+    let project = target.join("leak-docker");
+    let env: Vec<(String, String)> = secrets
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let config = tools::compose_config(project.as_std_path(), &env);
+    let oned = &config["services"]["opennebula-oned"]["environment"];
+    assert_eq!(oned["ONEADMIN_PASSWORD"], ADMIN);
+    assert_eq!(oned["MYSQL_PASSWORD"], DB);
+    assert_eq!(oned["OPENNEBULA_FRONTEND_HOST"], HOST);
+    let mysql = &config["services"]["opennebula-mysql"]["environment"];
+    assert_eq!(mysql["MYSQL_PASSWORD"], DB);
+    // Each secret comes from there alone: left out, Compose refuses, naming it.
+    for (left_out, _) in secrets {
+        let output = Command::new(tools::docker_compose())
+            .arg("--project-directory")
+            .arg(project.as_str())
+            .args(["config", "--format", "json"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(secrets.iter().filter(|(k, _)| *k != left_out).copied())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !output.status.success() && stderr.contains(&format!("required variable {left_out}")),
+            "without {left_out}: {stderr}"
+        );
     }
 }
 
