@@ -141,7 +141,8 @@ def compile_scenario(name, work, sabotage=False):
     if sabotage:
         # A wrong compile: oned loses the parameter that names its database.
         text = compose.read_text()
-        broken = re.sub(r"\n      MYSQL_HOST: \"[^\"]*\"", "", text, count=1)
+        head, oned, tail = text.partition("\n  opennebula-oned:\n")
+        broken = head + oned + re.sub(r"\n      MYSQL_HOST: \"[^\"]*\"", "", tail, count=1)
         assert broken != text, "nothing to sabotage"
         compose.write_text(broken)
     return project, compose
