@@ -253,6 +253,21 @@ pub enum Diagnostic {
         help: String,
     },
 
+    #[error("`{container}` does not mount volume `{volume}`")]
+    #[diagnostic(
+        code(onefront::name),
+        help(
+            "`{container}` mounts {mounted}; set `{volume}` for the deployment, or in the block of a container that mounts it"
+        )
+    )]
+    VolumeNotMounted {
+        volume: String,
+        container: String,
+        mounted: String,
+        #[label("not a volume of this container")]
+        span: Span,
+    },
+
     #[error("{kind} `{name}` is given twice")]
     #[diagnostic(code(onefront::duplicate), help("keep one of the two"))]
     Duplicate {
@@ -275,15 +290,16 @@ pub enum Diagnostic {
         help: String,
     },
 
-    #[error("`{text}` is not an image reference")]
+    #[error("`{text}` is not an image reference: {why}")]
     #[diagnostic(
         code(onefront::image),
         help(
-            "write `[registry/]name:tag` with letters, digits and `._-/:`, such as `\"opennebula:5.13\"`"
+            "write `[registry[:port]/]name:tag` with a lower-case name, such as `\"opennebula:5.13\"` or `\"registry.example.com:5000/opennebula:5.13\"`"
         )
     )]
     BadImage {
         text: String,
+        why: String,
         #[label("not `[registry/]name:tag`")]
         span: Span,
     },
@@ -746,6 +762,28 @@ pub enum Diagnostic {
         help: String,
     },
 
+    #[error(
+        "{service}'s port {moved} moves to {port}/{protocol} in `{container}`, where {first}'s port {first_port} listens"
+    )]
+    #[diagnostic(
+        code(onefront::O5),
+        help(
+            "give one of them another port: a published port moves with `publish ROLE PORT`, a port parameter with its value"
+        )
+    )]
+    PortTaken {
+        port: u16,
+        protocol: String,
+        container: String,
+        service: String,
+        /// The reference's port of the listener that moved.
+        moved: u16,
+        first: String,
+        first_port: u16,
+        #[label("moves a port onto one already taken")]
+        span: Span,
+    },
+
     #[error("`{name}` cannot name a deployment: {why}")]
     #[diagnostic(code(onefront::O4))]
     DeploymentName {
@@ -814,6 +852,13 @@ pub const MAX_DIAGNOSTICS: usize = 1000;
 pub fn one_of(items: &[&str]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
     join_or(&quoted)
+}
+
+/// "`a`, `b` and `c`" for lists of everything in messages.
+#[must_use]
+pub fn all_of(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    join_and(&quoted)
 }
 
 /// "a, b or c".

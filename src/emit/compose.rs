@@ -129,14 +129,17 @@ fn port(port: &PortNumber) -> String {
 
 fn mount(mount: &crate::ir::model::MountEntry) -> Node {
     let (kind, source) = match &mount.source {
-        MountSource::Volume(name) => ("volume", Some(name.clone())),
-        MountSource::Bind(path) => ("bind", Some(path.replace('$', "$$"))),
-        MountSource::Anonymous => ("volume", None),
+        MountSource::Volume(name) => ("volume", name.clone()),
+        MountSource::Bind(path) => ("bind", path.replace('$', "$$")),
+        // The short syntax: podman-compose 1.6 fails on every command when a
+        // long-syntax volume has no `source`. Anonymous volumes are layout
+        // volumes, whose paths hold no `:`.
+        MountSource::Anonymous => return Node::str(mount.target.replace('$', "$$")),
     };
-    let mut entries = vec![("type".to_owned(), Node::str(kind))];
-    if let Some(source) = source {
-        entries.push(("source".to_owned(), Node::Str(source)));
-    }
+    let mut entries = vec![
+        ("type".to_owned(), Node::str(kind)),
+        ("source".to_owned(), Node::Str(source)),
+    ];
     entries.push((
         "target".to_owned(),
         Node::str(mount.target.replace('$', "$$")),

@@ -100,10 +100,27 @@ fn header(deployment: &Deployment, what: &str) -> String {
          # {what}\n\
          # Edit the source and run `onefront compile` again: changes made here are lost.\n",
         env!("CARGO_PKG_VERSION"),
-        deployment.source_name,
+        one_line(&deployment.source_name),
         deployment.name,
         deployment.reference_version,
     )
+}
+
+/// A file name as a comment line of any generated file carries it: control
+/// characters and the line breaks of YAML 1.1 (NEL, LS, PS) escaped, so
+/// that a name with a line break cannot end the comment.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let breaks = c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}');
+            let escaped: Vec<char> = if breaks {
+                c.escape_unicode().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
 }
 
 /// Every secret variable the deployment reads from its environment, sorted.

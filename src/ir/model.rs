@@ -162,6 +162,8 @@ pub enum MountSource {
 /// One mount of a container.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MountEntry {
+    /// The layout volume this mount is (whatever backs it), if it is one.
+    pub volume: Option<String>,
     pub source: MountSource,
     pub target: String,
     pub readonly: bool,

@@ -287,6 +287,7 @@ fn volume_mount(
         ),
     };
     MountEntry {
+        volume: Some(volume.to_owned()),
         source,
         target: path.to_owned(),
         readonly,
@@ -304,6 +305,7 @@ fn user_mounts<'a>(
         .iter()
         .chain(container_mounts)
         .map(|m| MountEntry {
+            volume: None,
             source: MountSource::Bind(m.host.node.clone()),
             target: m.target.node.clone(),
             readonly: m.readonly,

@@ -53,6 +53,100 @@ pub(super) fn is_variable_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// What makes an image reference one that Docker and Podman refuse when
+/// they pull it (`docker compose config` lets them through): the grammar
+/// of the distribution reference, `[domain[:port]/]path:tag`, where a
+/// domain is a first component with `.` or `:` in it (or `localhost`, or
+/// capitals), path components are lower case, and the tag is required
+/// here, since the deploy parameters hold one.
+fn image_fault(text: &str) -> Option<String> {
+    if text.contains(char::is_whitespace) {
+        return Some("it holds a blank".to_owned());
+    }
+    let Some((name, tag)) = text.rsplit_once(':').filter(|(_, tag)| !tag.contains('/')) else {
+        return Some("it has no `:tag`".to_owned());
+    };
+    let tag_ok = tag.len() <= 128
+        && tag.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    if !tag_ok {
+        return Some(format!(
+            "the tag `{tag}` is not letters, digits, `_`, `.` and `-` (up to 128, not starting with `.` or `-`)"
+        ));
+    }
+    if name.len() > 255 {
+        return Some("the name is longer than 255 characters".to_owned());
+    }
+    let mut parts: Vec<&str> = name.split('/').collect();
+    let first = parts.first().copied().unwrap_or_default();
+    let is_domain = parts.len() > 1
+        && (first.contains(['.', ':'])
+            || first == "localhost"
+            || first.chars().any(|c| c.is_ascii_uppercase()));
+    if is_domain {
+        if !is_registry(first) {
+            return Some(format!(
+                "`{first}` is not a registry host (`host` or `host:port`)"
+            ));
+        }
+        parts.remove(0);
+    }
+    parts
+        .iter()
+        .find(|part| !is_path_component(part))
+        .map(|part| {
+            if part.is_empty() {
+                "it has an empty path component (`//` or a leading or trailing `/`)".to_owned()
+            } else {
+                format!(
+                    "`{part}` is not lower-case letters and digits joined by `.`, `_`, `__` or `-`"
+                )
+            }
+        })
+}
+
+/// `host[:port]`, a host being DNS labels joined by `.`.
+fn is_registry(text: &str) -> bool {
+    let (host, port) = text.split_once(':').unwrap_or((text, "1"));
+    let label = |l: &str| {
+        !l.is_empty()
+            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    host.split('.').all(label) && !port.is_empty() && port.chars().all(|c| c.is_ascii_digit())
+}
+
+/// `[a-z0-9]+` joined by `.`, `_`, `__` or a run of `-`.
+fn is_path_component(part: &str) -> bool {
+    let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let mut previous_separator: Option<char> = None;
+    let mut run = 0;
+    if !part.starts_with(alnum) || !part.ends_with(alnum) {
+        return false;
+    }
+    for c in part.chars() {
+        if alnum(c) {
+            previous_separator = None;
+            run = 0;
+            continue;
+        }
+        run += 1;
+        let allowed = match (c, previous_separator) {
+            ('-', None | Some('-')) | ('_' | '.', None) => true,
+            ('_', Some('_')) => run == 2,
+            _ => false,
+        };
+        if !allowed {
+            return false;
+        }
+        previous_separator = Some(c);
+    }
+    true
+}
+
 /// What makes a deployment name one that Compose or Docker refuses: a
 /// project name is `[a-z0-9][a-z0-9_-]*` and a container name at least two
 /// characters; units and DNS names stop at 63.
@@ -376,21 +470,18 @@ impl Resolver<'_> {
 
     fn image(&mut self, image: &Spanned<String>) -> Option<Spanned<Image>> {
         let text = &image.node;
-        let valid = !text.is_empty()
-            && text
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':'));
         let split = text
             .rsplit_once(':')
-            .filter(|(_, tag)| !tag.contains('/') && !tag.is_empty())
+            .filter(|(_, tag)| !tag.contains('/'))
             .map(|(path, tag)| match path.rsplit_once('/') {
                 Some((registry, name)) => (format!("{registry}/"), name, tag),
                 None => (String::new(), path, tag),
             });
-        let Some((registry, name, tag)) = split.filter(|(_, name, _)| valid && !name.is_empty())
-        else {
+        let fault = image_fault(text);
+        let (Some((registry, name, tag)), None) = (split, &fault) else {
             self.report(Diagnostic::BadImage {
                 text: text.clone(),
+                why: fault.unwrap_or_else(|| "it has no `:tag`".to_owned()),
                 span: image.span,
             });
             return None;
@@ -403,5 +494,38 @@ impl Resolver<'_> {
             },
             span: image.span,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_fault;
+
+    /// Docker and Podman refuse these at pull time; `config` does not.
+    #[test]
+    fn image_references_follow_the_distribution_grammar() {
+        for bad in [
+            "OpenNebula:5.13",
+            "x:y:z",
+            "a//b:c",
+            "one-:1",
+            "a___b:1",
+            "x:-1",
+            "ab",
+            "/a:1",
+        ] {
+            assert!(image_fault(bad).is_some(), "{bad}");
+        }
+        for good in [
+            "opennebula:5.13",
+            "registry.example.com:5000/one/opennebula:5.13",
+            "localhost/one:1",
+            "a__b:1",
+            "a--b:1",
+            "a.b/c:d",
+            "one/two-three_four.five:6.0_beta-1",
+        ] {
+            assert_eq!(image_fault(good), None, "{good}");
+        }
     }
 }

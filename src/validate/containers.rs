@@ -25,6 +25,34 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     r1_restart(cx, out);
     r2_podman_at_boot(cx, out);
     r3_maintenance(cx, out);
+    volumes_of_the_block(cx, out);
+}
+
+/// A container block sets only volumes its container mounts: elsewhere a
+/// `volume ... named` or `bind` would do nothing (it used to rename the
+/// volume for every container).
+fn volumes_of_the_block(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for container in &cx.deployment.containers {
+        let Some(spec) = cx.spec(container) else {
+            continue;
+        };
+        let mounted: Vec<&str> = container
+            .mounts
+            .iter()
+            .filter_map(|m| m.volume.as_deref())
+            .collect();
+        for volume in spec.volumes.values() {
+            if mounted.contains(&volume.name.text.as_str()) {
+                continue;
+            }
+            out.push(Diagnostic::VolumeNotMounted {
+                volume: volume.name.text.clone(),
+                container: container.name.clone(),
+                mounted: crate::diagnostic::all_of(&mounted),
+                span: volume.name.span,
+            });
+        }
+    }
 }
 
 /// Where to point for a container's privileges: its `privileged` or

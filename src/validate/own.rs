@@ -1,18 +1,98 @@
 //! onefront's own rules, about what Docker Compose, Podman and a shell do
 //! with a deployment: O1 one mount per path, O2 volume names, O3 secret
-//! variables. (O4, deployment names, is checked where names resolve.)
+//! variables, O5 one listener per container port. (O4, deployment names,
+//! is checked where names resolve.)
 
 use std::collections::HashMap;
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
-use crate::ir::model::{Deployment, MountEntry, MountSource, Origin};
+use crate::ir::model::{
+    Container, Deployment, EnvValue, MountEntry, MountSource, Origin, switch_on,
+};
 use crate::ir::resolved::SettingValue;
+use crate::kinds::Protocol;
+use crate::reference::{ALL_SERVICES, Listen};
 use crate::span::Span;
 
 pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     o1_one_mount_per_path(cx, out);
     o3_secret_variables(cx, out);
+    o5_one_listener_per_port(cx, out);
+}
+
+/// The value a container sees for a parameter: its entry (a deploy
+/// parameter's value for one set from `.env`), else the reference default;
+/// with where the user set it, if they did.
+fn effective<'a>(
+    cx: &Context<'a>,
+    container: &'a Container,
+    param: &str,
+) -> Option<(String, Option<Span>)> {
+    match container.env.get(param) {
+        Some(entry) => match &entry.value {
+            EnvValue::Text(text) => Some((text.clone(), entry.origin.span())),
+            EnvValue::Deploy(name) => {
+                let setting = cx.deployment.deploy.get(name)?;
+                Some((setting.value.clone(), setting.origin.span()))
+            }
+            EnvValue::Secret(_) => None,
+        },
+        None => Some((cx.reference.params.get(param)?.default.clone()?, None)),
+    }
+}
+
+/// O5: two services (or one, twice) of a container cannot listen on one
+/// port: moving one port onto another (`publish sunstone.vnc 80`, or
+/// `MYSQL_PORT = 4124` beside monitord in one container) starts a service
+/// that cannot bind it.
+fn o5_one_listener_per_port(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for container in &cx.deployment.containers {
+        let mut taken: HashMap<(u16, Protocol), (&Listen, Option<Span>)> = HashMap::new();
+        for listen in &cx.reference.listens {
+            let runs = container.service == ALL_SERVICES || container.service == listen.service;
+            let off = listen
+                .when
+                .as_deref()
+                .is_some_and(|switch| !switch_on(cx.reference, container, switch));
+            if !runs || off {
+                continue;
+            }
+            let (port, span) = match &listen.follows {
+                Some(param) => match effective(cx, container, param) {
+                    Some((value, span)) => (value.parse().unwrap_or(listen.port), span),
+                    None => (listen.port, None),
+                },
+                None => (listen.port, None),
+            };
+            match taken.get(&(port, listen.protocol)) {
+                Some((first, first_span)) => {
+                    // The one that moved is the one whose port is not its own.
+                    let (moved, stayed) = if listen.port == port {
+                        (*first, listen)
+                    } else {
+                        (listen, *first)
+                    };
+                    let span = span
+                        .or(*first_span)
+                        .unwrap_or_else(|| cx.container_span(container));
+                    out.push(Diagnostic::PortTaken {
+                        port,
+                        protocol: listen.protocol.to_string(),
+                        container: container.name.clone(),
+                        service: moved.service.clone(),
+                        moved: moved.port,
+                        first: stayed.service.clone(),
+                        first_port: stayed.port,
+                        span,
+                    });
+                }
+                None => {
+                    taken.insert((port, listen.protocol), (listen, span));
+                }
+            }
+        }
+    }
 }
 
 /// O1: Compose keeps the last of two mounts at one container path, so a
