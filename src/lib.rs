@@ -171,12 +171,8 @@ fn check_one(id: span::SourceId, path: &str, text: &str, options: Options) -> Ch
         });
     }
     for extension in &file.references {
-        checked.diagnostics.push(Diagnostic::Unsupported {
-            what: "a `reference` block in a deployment file".to_owned(),
+        checked.diagnostics.push(Diagnostic::ReferenceInFile {
             span: extension.name.span,
-            help:
-                "the reference comes with onefront (`onefront params` lists it); remove this block"
-                    .to_owned(),
         });
     }
     let (resolved, diagnostics) = resolve::resolve(&file, reference);
@@ -270,14 +266,14 @@ fn load(version: &span::Ident) -> Result<&'static Reference, Diagnostic> {
         return loaded;
     }
     let known = reference::versions();
-    let help = match suggest::closest(&version.text, known.iter().copied()) {
-        Some(near) => format!("did you mean `onefront {near}`?"),
-        None => format!("this onefront knows {}", diagnostic::one_of(&known)),
+    let fix = match suggest::closest(&version.text, known.iter().copied()) {
+        Some(near) => diagnostic::VersionFix::DidYouMean(near.to_owned()),
+        None => diagnostic::VersionFix::Known(known.iter().map(|v| (*v).to_owned()).collect()),
     };
     Err(Diagnostic::UnknownVersion {
         found: version.text.clone(),
         span: version.span,
-        help,
+        fix,
     })
 }
 

@@ -25,3 +25,4 @@ mod output;
 mod reference_tables;
 mod roundtrip;
 mod ui;
+mod wording;

@@ -128,11 +128,11 @@ fn every_rule_example_shows_its_rule() {
     assert_eq!(wrong_examples, Vec::<String>::new());
 }
 
-/// The levels (error, warning) each diagnostic of `src/diagnostic.rs` can
+/// The levels (error, warning) each diagnostic of `src/diagnostic/mod.rs` can
 /// have, per code: read from its `#[diagnostic(code(...), severity(...))]`
 /// attributes, so that every variant counts, reported by a test or not.
 fn levels_in_rust() -> std::collections::BTreeMap<String, (bool, bool)> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/diagnostic.rs");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/diagnostic/mod.rs");
     let text = std::fs::read_to_string(path).unwrap();
     let mut levels = std::collections::BTreeMap::new();
     for attribute in text.split("#[diagnostic(").skip(1) {
@@ -177,7 +177,7 @@ fn every_rule_has_the_levels_the_stdlib_gives_it() {
         let found = rust.get(&rule.id).copied().unwrap_or((false, false));
         if found != stdlib {
             wrong.push(format!(
-                "{}: the stdlib says {}, src/diagnostic.rs has {}",
+                "{}: the stdlib says {}, src/diagnostic/mod.rs has {}",
                 rule.id,
                 words(stdlib),
                 words(found)

@@ -8,11 +8,11 @@ use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fault};
 use crate::kinds::{Protocol, RestartPolicy, Word};
 use crate::span::{Ident, SourceId, Span};
 use crate::syntax::ast::{self, Applies, Def, InternalPort, ServiceSet};
-use types::{ParamType, render_default};
+use types::ParamType;
 
 /// The stdlibs compiled into the binary: (version, pseudo-path, text).
 pub const STDLIBS: &[(&str, &str, &str)] = &[(
@@ -279,21 +279,18 @@ impl Reference {
             let first = errors.into_iter().next();
             let at = first.as_ref().map_or(0, Diagnostic::position);
             Diagnostic::StdlibFault {
-                what: format!(
-                    "it does not parse: {}",
-                    first.map(|e| e.to_string()).unwrap_or_default()
-                ),
+                fault: Fault::Unparsable(first.map(Box::new)),
                 span: Span::new(id, at, at),
             }
         })?;
-        let reference =
-            file.references
-                .into_iter()
-                .next()
-                .ok_or_else(|| Diagnostic::StdlibFault {
-                    what: "it holds no `reference` block".to_owned(),
-                    span: Span::new(id, 0, 0),
-                })?;
+        let reference = file
+            .references
+            .into_iter()
+            .next()
+            .ok_or(Diagnostic::StdlibFault {
+                fault: Fault::NoReference,
+                span: Span::new(id, 0, 0),
+            })?;
         build(reference)
     }
 
@@ -353,12 +350,12 @@ fn build(ast: ast::Reference) -> Result<Reference, Diagnostic> {
     };
     for def in ast.defs {
         let span = def.name_span();
-        add(&mut reference, def).map_err(|what| Diagnostic::StdlibFault { what, span })?;
+        add(&mut reference, def).map_err(|fault| Diagnostic::StdlibFault { fault, span })?;
     }
     Ok(reference)
 }
 
-fn add(reference: &mut Reference, def: Def) -> Result<(), String> {
+fn add(reference: &mut Reference, def: Def) -> Result<(), Fault> {
     match def {
         Def::Service(s) => {
             let service = Service {
@@ -435,26 +432,31 @@ fn add(reference: &mut Reference, def: Def) -> Result<(), String> {
     Ok(())
 }
 
-fn port(value: u64) -> Result<u16, String> {
+fn port(value: u64) -> Result<u16, Fault> {
     u16::try_from(value)
         .ok()
         .filter(|p| *p > 0)
-        .ok_or_else(|| format!("{value} is not a port"))
+        .ok_or(Fault::NotAPort(value))
 }
 
 fn typed(
     ty: &ast::TypeExpr,
     default: Option<&ast::Value>,
     name: &str,
-) -> Result<(ParamType, Option<String>), String> {
-    let ty = ParamType::from_ast(ty).ok_or_else(|| format!("`{name}` has an unknown type"))?;
+) -> Result<(ParamType, Option<String>), Fault> {
+    let ty = ParamType::from_ast(ty).ok_or_else(|| Fault::UnknownType(name.to_owned()))?;
     let default = default
-        .map(|value| render_default(&ty, value).map_err(|e| format!("default of `{name}`: {e}")))
+        .map(|value| {
+            types::check(&ty, &value.kind).map_err(|m| Fault::BadDefault {
+                name: name.to_owned(),
+                expected: m.expected,
+            })
+        })
         .transpose()?;
     Ok((ty, default))
 }
 
-fn param(p: ast::ParamDef) -> Result<Param, String> {
+fn param(p: ast::ParamDef) -> Result<Param, Fault> {
     let (ty, default) = typed(&p.ty, p.default.as_ref(), &p.name.text)?;
     Ok(Param {
         name: p.name.text,
@@ -472,14 +474,14 @@ fn param(p: ast::ParamDef) -> Result<Param, String> {
     })
 }
 
-fn deploy(d: ast::DeployDef) -> Result<Deploy, String> {
+fn deploy(d: ast::DeployDef) -> Result<Deploy, Fault> {
     let (ty, default) = typed(&d.ty, d.default.as_ref(), &d.name.text)?;
     let scope = match d.applies {
         Some(Applies::Every { except }) => DeployScope::Every {
             except: except.map(|e| e.text),
         },
         Some(Applies::Container(c)) => DeployScope::Container(c.text),
-        None => return Err(format!("`{}` applies nowhere", d.name.text)),
+        None => return Err(Fault::AppliesNowhere(d.name.text)),
     };
     Ok(Deploy {
         name: d.name.text,
@@ -494,19 +496,19 @@ fn deploy(d: ast::DeployDef) -> Result<Deploy, String> {
 }
 
 /// A word of a closed set, such as a protocol or a restart policy.
-fn word<K: Word>(ident: &Ident) -> Result<K, String> {
-    K::parse(&ident.text).ok_or_else(|| {
-        format!(
-            "`{}` is none of {}",
-            ident.text,
-            crate::diagnostic::one_of(&K::names())
-        )
+fn word<K: Word>(ident: &Ident) -> Result<K, Fault> {
+    K::parse(&ident.text).ok_or_else(|| Fault::NoneOf {
+        word: ident.text.clone(),
+        words: K::names(),
     })
 }
 
-fn role(p: ast::PublishDef) -> Result<Role, String> {
+fn role(p: ast::PublishDef) -> Result<Role, Fault> {
     let name = p.role.text;
-    let missing = |what: &str| format!("role `{name}` has no `{what}`");
+    let missing = |statement: &'static str| Fault::RoleLacks {
+        role: name.clone(),
+        statement,
+    };
     let internal = match p.internal.ok_or_else(|| missing("internal"))? {
         InternalPort::Same => Internal::Same,
         InternalPort::Fixed(n) => Internal::Fixed(port(n.node)?),
@@ -529,15 +531,14 @@ fn role(p: ast::PublishDef) -> Result<Role, String> {
     })
 }
 
-fn layout(l: ast::LayoutDef) -> Result<Layout, String> {
+fn layout(l: ast::LayoutDef) -> Result<Layout, Fault> {
     let mut env = Vec::new();
     for assignment in l.env {
-        let value = types::render_literal(&assignment.value.kind).ok_or_else(|| {
-            format!(
-                "layout `{}` sets `{}` to a non-literal",
-                l.name.text, assignment.name
-            )
-        })?;
+        let value =
+            types::render_literal(&assignment.value.kind).ok_or_else(|| Fault::NotLiteral {
+                layout: l.name.text.clone(),
+                param: assignment.name.text.clone(),
+            })?;
         env.push((assignment.name.text, value));
     }
     Ok(Layout {

@@ -1,6 +1,7 @@
 //! The parameter types of the reference (rule P2): which literals fit which
 //! type, and how a fitting literal is written into an env file.
 
+use crate::diagnostic::{Expected, TypeFix};
 use crate::syntax::ast::{self, ValueKind};
 
 /// A type from the reference tables.
@@ -17,15 +18,11 @@ pub enum ParamType {
     Enum(Vec<String>),
 }
 
-/// Why a literal does not fit a type: what was expected, in words.
+/// Why a literal does not fit a type: what was expected, and the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
-    /// "a port number from 1 to 65535"
-    pub expected: String,
-    /// The same, short enough for a label.
-    pub short: String,
-    /// The fix, concretely.
-    pub help: String,
+    pub expected: Expected,
+    pub fix: TypeFix,
 }
 
 impl ParamType {
@@ -62,134 +59,84 @@ impl ParamType {
         }
     }
 
-    /// What a value of this type is, in a few words.
+    /// What a value of this type is, for diagnostics to word.
     #[must_use]
-    pub fn describe_short(&self) -> String {
+    pub fn expected(&self) -> Expected {
         match self {
-            ParamType::Enum(_) => "one of the values above".into(),
-            other => other.describe(),
-        }
-    }
-
-    /// A value of this type, as written in a file.
-    #[must_use]
-    pub fn example(&self) -> String {
-        match self {
-            ParamType::Bool => "`yes`".into(),
-            ParamType::Port => "`4124`".into(),
-            ParamType::Uint => "`365`".into(),
-            ParamType::Host => "`\"one.example.com\"` or `192.168.1.1`".into(),
-            ParamType::Path => "`/srv/one/file`".into(),
-            ParamType::Base64 => "`\"aGVsbG8=\"`".into(),
-            ParamType::Str => "`\"text\"`".into(),
-            ParamType::Domains => "`\"one.example.com *.example.com\"`".into(),
-            ParamType::Enum(members) => members
-                .first()
-                .map_or_else(String::new, |m| format!("`{m}`")),
-        }
-    }
-
-    /// A value of this type as the file writes it, for helps.
-    #[must_use]
-    pub fn sample(&self) -> String {
-        match self {
-            ParamType::Host => "\"one.example.com\"".into(),
-            other => other.example().trim_matches('`').to_owned(),
+            ParamType::Bool => Expected::Bool,
+            ParamType::Port => Expected::Port,
+            ParamType::Uint => Expected::Uint,
+            ParamType::Host => Expected::Host,
+            ParamType::Path => Expected::Path,
+            ParamType::Base64 => Expected::Base64,
+            ParamType::Str => Expected::Str,
+            ParamType::Domains => Expected::Domains,
+            ParamType::Enum(members) => Expected::Enum(members.clone()),
         }
     }
 
     /// What a value of this type is, in words.
     #[must_use]
     pub fn describe(&self) -> String {
-        match self {
-            ParamType::Bool => "`yes` or `no`".into(),
-            ParamType::Port => "a port number from 1 to 65535".into(),
-            ParamType::Uint => "a whole number".into(),
-            ParamType::Host => "a host name or IP address".into(),
-            ParamType::Path => "an absolute path".into(),
-            ParamType::Base64 => "base64 text in a string".into(),
-            ParamType::Str => "a string".into(),
-            ParamType::Domains => "DNS names (a string or a list of strings)".into(),
-            ParamType::Enum(members) => {
-                let names: Vec<&str> = members.iter().map(String::as_str).collect();
-                format!("one of {}", crate::diagnostic::one_of(&names))
-            }
-        }
+        self.expected().to_string()
     }
 }
 
 /// Checks a literal against a type and renders it as the image reads it.
 /// Secrets are not rendered here: their value is not in the file.
 pub fn check(ty: &ParamType, value: &ValueKind) -> Result<String, Mismatch> {
-    let fail = |help: String| Mismatch {
-        expected: ty.describe(),
-        short: ty.describe_short(),
-        help,
+    let fail = |fix: TypeFix| Mismatch {
+        expected: ty.expected(),
+        fix,
     };
     match (ty, value) {
         (ParamType::Bool, ValueKind::Bool(b)) => Ok(yes_no(*b).into()),
         // The image takes yes/no, true/false and 1/0 in any case: as written.
         (ParamType::Bool, ValueKind::Word(w)) if is_bool_word(w) => Ok(w.clone()),
         (ParamType::Bool, ValueKind::Str(s)) if is_bool_word(s) || s == "0" || s == "1" => {
-            Err(fail(format!("write `{s}` without quotes")))
+            Err(fail(TypeFix::UnquoteWord(s.clone())))
         }
-        (ParamType::Bool, ValueKind::Str(_) | ValueKind::Word(_)) => {
-            Err(fail("write `yes` or `no`".into()))
-        }
+        (ParamType::Bool, ValueKind::Str(_) | ValueKind::Word(_)) => Err(fail(TypeFix::YesOrNo)),
         (ParamType::Port, ValueKind::Int(n)) if (1..=65535).contains(n) => Ok(n.to_string()),
-        (ParamType::Port, ValueKind::Int(_)) => Err(fail("ports go from 1 to 65535".into())),
+        (ParamType::Port, ValueKind::Int(_)) => Err(fail(TypeFix::PortRange)),
         (ParamType::Uint, ValueKind::Int(n)) | (ParamType::Bool, ValueKind::Int(n @ (0 | 1))) => {
             Ok(n.to_string())
         }
         (ParamType::Port | ParamType::Uint, ValueKind::Str(s)) if s.parse::<u64>().is_ok() => {
-            Err(fail(format!("write {s} without quotes")))
+            Err(fail(TypeFix::UnquoteNumber(s.clone())))
         }
         (ParamType::Host, ValueKind::Address(ip)) => Ok(ip.to_string()),
         (ParamType::Host, ValueKind::Str(s)) if is_host(s) => Ok(s.clone()),
-        (ParamType::Host, ValueKind::Str(s)) => Err(fail(format!(
-            "`{}` is not a DNS name: use letters, digits, `-` and `.`, such as \"one.example.com\"",
-            short(s).escape_debug()
-        ))),
+        (ParamType::Host, ValueKind::Str(s)) => Err(fail(TypeFix::NotDnsName(s.clone()))),
         (ParamType::Path, ValueKind::Path(p)) => Ok(p.clone()),
         (ParamType::Path, ValueKind::Str(s)) if s.starts_with('/') && !s.contains('\0') => {
             Ok(s.clone())
         }
-        (ParamType::Path, ValueKind::Str(_)) => {
-            Err(fail("a path inside the container starts with `/`".into()))
-        }
+        (ParamType::Path, ValueKind::Str(_)) => Err(fail(TypeFix::AbsolutePath)),
         (ParamType::Base64, ValueKind::Str(s)) if is_base64(s) => Ok(s.clone()),
-        (ParamType::Base64, ValueKind::Str(_)) => Err(fail(
-            "base64 uses `A-Z a-z 0-9 + /` with `=` padding to a multiple of 4 characters; encode with `base64 -w0 FILE`".into(),
-        )),
+        (ParamType::Base64, ValueKind::Str(_)) => Err(fail(TypeFix::Base64)),
         (ParamType::Str, ValueKind::Str(s)) if !s.contains('\0') => Ok(s.clone()),
-        (ParamType::Str, ValueKind::Str(_)) => {
-            Err(fail("a NUL character cannot reach a container's environment".into()))
-        }
-        (ParamType::Str, ValueKind::Word(w)) => {
-            Err(fail(format!("write \"{}\" in quotes", short(w))))
-        }
-        (ParamType::Str, ValueKind::Int(n)) => Err(fail(format!("write \"{n}\" in quotes"))),
+        (ParamType::Str, ValueKind::Str(_)) => Err(fail(TypeFix::NoNul)),
+        (ParamType::Str, ValueKind::Word(w)) => Err(fail(TypeFix::Quote(w.clone()))),
+        (ParamType::Str, ValueKind::Int(n)) => Err(fail(TypeFix::Quote(n.to_string()))),
         (ParamType::Domains, ValueKind::Str(s)) if is_domains(s) => Ok(s.clone()),
-        (ParamType::Domains, ValueKind::List(items)) => domains_list(items).ok_or_else(|| {
-            fail("each item is a DNS name in quotes, `*` allowed: [\"one.example.com\", \"*.example.com\"]".into())
-        }),
-        (ParamType::Domains, ValueKind::Str(_)) => Err(fail(
-            "separate DNS names with spaces; each is letters, digits, `-`, `.` and `*`".into(),
-        )),
-        (ParamType::Enum(members), ValueKind::Word(w) | ValueKind::Str(w)) if members.contains(w) => {
+        (ParamType::Domains, ValueKind::List(items)) => {
+            domains_list(items).ok_or_else(|| fail(TypeFix::DomainList))
+        }
+        (ParamType::Domains, ValueKind::Str(_)) => Err(fail(TypeFix::DomainNames)),
+        (ParamType::Enum(members), ValueKind::Word(w) | ValueKind::Str(w))
+            if members.contains(w) =>
+        {
             Ok(w.clone())
         }
         (ParamType::Enum(members), ValueKind::Word(w) | ValueKind::Str(w)) => Err(fail(
-            crate::suggest::closest(w, members.iter().map(String::as_str))
-                .map_or_else(|| format!("`{}` is not one of them", short(w)), |m| format!("did you mean `{m}`?")),
+            crate::suggest::closest(w, members.iter().map(String::as_str)).map_or_else(
+                || TypeFix::NotAMember(w.clone()),
+                |m| TypeFix::DidYouMean(m.to_owned()),
+            ),
         )),
-        (_, _) => Err(fail(format!("write it as {}", ty.example()))),
+        (_, _) => Err(fail(TypeFix::WriteAs(ty.expected()))),
     }
-}
-
-/// A stdlib default, checked against its type.
-pub fn render_default(ty: &ParamType, value: &ast::Value) -> Result<String, String> {
-    check(ty, &value.kind).map_err(|m| format!("expected {}", m.expected))
 }
 
 /// A literal as an env file writes it, whatever its type.
@@ -202,24 +149,6 @@ pub fn render_literal(value: &ValueKind) -> Option<String> {
         ValueKind::Str(s) | ValueKind::Path(s) | ValueKind::Word(s) => s.clone(),
         ValueKind::List(_) | ValueKind::Secret(_) => return None,
     })
-}
-
-/// How a literal is described in "found ..." of a message.
-#[must_use]
-pub fn found(value: &ValueKind) -> String {
-    match value {
-        ValueKind::Str(s) => format!("\"{}\"", short(s).escape_debug()),
-        ValueKind::Int(n) => n.to_string(),
-        ValueKind::Word(w) => format!("`{}`", short(w)),
-        other => other.describe().to_owned(),
-    }
-}
-
-/// A value as messages quote it: its first 40 characters.
-fn short(text: &str) -> String {
-    let shown: String = text.chars().take(40).collect();
-    let more = if text.chars().count() > 40 { "..." } else { "" };
-    format!("{shown}{more}")
 }
 
 fn is_bool_word(word: &str) -> bool {
@@ -283,6 +212,7 @@ fn is_base64(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{ParamType, check};
+    use crate::diagnostic::TypeFix;
     use crate::syntax::ast::ValueKind;
 
     #[test]
@@ -315,8 +245,8 @@ mod tests {
     fn quoted_numbers_get_a_concrete_fix() {
         let mismatch = check(&ParamType::Port, &ValueKind::Str("4124".into()));
         assert_eq!(
-            mismatch.map_err(|m| m.help),
-            Err("write 4124 without quotes".to_owned())
+            mismatch.map_err(|m| m.fix),
+            Err(TypeFix::UnquoteNumber("4124".to_owned()))
         );
     }
 }

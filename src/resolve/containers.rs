@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 
 use super::Resolver;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Choice, Diagnostic, Thing};
 use crate::ir::resolved::{ContainerSpec, Resolved, Volume};
 use crate::reference::{ALL_SERVICES, types};
 use crate::span::{Ident, Span, Spanned};
@@ -32,15 +32,15 @@ impl Resolver<'_> {
         if !known.contains(&volume.name.text) {
             if let Some(same_place) = self.volume_at_same_path(&volume.name.text, known) {
                 self.report(Diagnostic::UnknownName {
-                    kind: "volume",
+                    kind: Thing::Volume,
                     name: volume.name.text.clone(),
                     span: volume.name.span,
-                    help: format!("in this layout the volume at that path is `{same_place}`"),
+                    choice: Choice::AtSamePath(same_place),
                 });
                 return;
             }
             let known: Vec<&str> = known.iter().map(String::as_str).collect();
-            self.unknown("volume", &volume.name, &known);
+            self.unknown(Thing::Volume, &volume.name, &known);
             return;
         }
         if let VolumeSource::Named(Some(name)) = &volume.source {
@@ -48,12 +48,12 @@ impl Resolver<'_> {
                 text: name.node.clone(),
                 span: name.span,
             };
-            self.check_name("volume", &ident);
+            self.check_name(Thing::Volume, &ident);
         }
         if let Some(first) = volumes.get(&volume.name.text) {
             let first = first.span;
             self.report(Diagnostic::Duplicate {
-                kind: "volume",
+                kind: Thing::Volume,
                 name: volume.name.text.clone(),
                 span: volume.name.span,
                 first,
@@ -98,7 +98,7 @@ impl Resolver<'_> {
             .filter(|s| s.container.is_some())
             .map(|s| s.name.as_str())
             .collect();
-        self.unknown("service", service, &known);
+        self.unknown(Thing::Service, service, &known);
         false
     }
 
@@ -112,11 +112,9 @@ impl Resolver<'_> {
             .values()
             .find(|p| p.locates.as_deref() == Some(&service.text));
         let Some(locator) = locator else {
-            self.report(Diagnostic::Layout {
-                what: format!("`{service}` cannot run outside the deployment"),
+            self.report(Diagnostic::NotExternal {
+                service: service.text.clone(),
                 span: service.span,
-                label: "no parameter points at this service".to_owned(),
-                help: format!("only services that a `*_HOST` parameter names can be external; leave `{service}` out with `without {service}` instead"),
             });
             return;
         };
@@ -130,7 +128,7 @@ impl Resolver<'_> {
         if let Some(first) = resolved.externals.get(&service.text) {
             let first = first.span;
             self.report(Diagnostic::Duplicate {
-                kind: "external service",
+                kind: Thing::ExternalService,
                 name: service.text.clone(),
                 span: service.span,
                 first,
@@ -161,11 +159,11 @@ impl Resolver<'_> {
             .iter()
             .map(|c| (c.name.text.clone(), c.name.span))
             .collect();
-        self.once(&mut seen, "container", &block.name);
+        self.once(&mut seen, Thing::Container, &block.name);
         if !self.reference.layouts.contains_key(&resolved.layout_name) {
             // An unknown layout (reported): its containers are unknown too.
         } else if custom {
-            self.check_name("container", &block.name);
+            self.check_name(Thing::Container, &block.name);
             self.custom_container(block);
         } else {
             self.layout_container(block, resolved);
@@ -221,13 +219,9 @@ impl Resolver<'_> {
                 {
                     names.push(w.trim_start_matches("CAP_").to_owned());
                 }
-                _ => self.report(Diagnostic::WrongType {
-                    name: "capabilities".to_owned(),
-                    expected: "a capability name in capitals, such as `SYS_ADMIN`".to_owned(),
-                    expected_short: "not a capability".to_owned(),
-                    found: types::found(&item.kind),
+                _ => self.report(Diagnostic::NotACapability {
+                    found: item.kind.literal(),
                     span: item.span,
-                    help: "write the names of `man 7 capabilities` without `CAP_`: `capabilities [SYS_ADMIN, NET_ADMIN]`".to_owned(),
                 }),
             }
         }
@@ -239,21 +233,16 @@ impl Resolver<'_> {
 
     pub(super) fn custom_container(&mut self, block: &ContainerBlock) {
         let Some(runs) = &block.runs else {
-            self.report(Diagnostic::ServiceChoice {
-                what: format!(
-                    "container `{}` does not say which service it runs",
-                    block.name
-                ),
+            self.report(Diagnostic::NoRuns {
+                container: block.name.text.clone(),
                 span: block.name.span,
-                label: "no `runs`: it would start every service".to_owned(),
-                help: format!("write `container {} runs SERVICE {{ ... }}`", block.name),
             });
             self.gaps.shape = true;
             return;
         };
         if !self.reference.services.contains_key(&runs.text) {
             let known: Vec<&str> = self.reference.services.keys().map(String::as_str).collect();
-            self.unknown("service", runs, &known);
+            self.unknown(Thing::Service, runs, &known);
             self.gaps.shape = true;
         }
     }
@@ -262,20 +251,14 @@ impl Resolver<'_> {
     pub(super) fn layout_container(&mut self, block: &ContainerBlock, resolved: &Resolved) {
         let names = self.layout_container_names(&resolved.layout_name);
         if let Some(runs) = &block.runs {
-            self.report(Diagnostic::Layout {
-                what: format!(
-                    "layout `{}` already decides what each container runs",
-                    resolved.layout_name
-                ),
+            self.report(Diagnostic::RunsInStdlibLayout {
+                layout: resolved.layout_name.clone(),
                 span: runs.span,
-                label: "`runs` is for `layout custom`".to_owned(),
-                help: "write `layout custom` to list the containers yourself, or drop `runs ...`"
-                    .to_owned(),
             });
         }
         if !names.contains(&block.name.text) {
             let known: Vec<&str> = names.iter().map(String::as_str).collect();
-            self.unknown("container", &block.name, &known);
+            self.unknown(Thing::Container, &block.name, &known);
         }
     }
 

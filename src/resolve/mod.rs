@@ -11,7 +11,7 @@ mod settings;
 use indexmap::IndexMap;
 use indexmap::map::Entry;
 
-use crate::diagnostic::{Diagnostic, one_of};
+use crate::diagnostic::{Choice, Diagnostic, ImageFault, NameFault, Thing};
 use crate::ir::resolved::{Gaps, Image, Resolved};
 use crate::kinds::{ComposeFlavour, RestartPolicy, Runtime, RuntimeKind, Word};
 use crate::reference::Reference;
@@ -30,7 +30,7 @@ pub fn resolve(file: &ast::File, reference: &Reference) -> (Vec<Resolved>, Vec<D
     let mut names: IndexMap<String, Span> = IndexMap::new();
     let mut deployments = Vec::new();
     for deployment in &file.deployments {
-        resolver.once(&mut names, "deployment", &deployment.name);
+        resolver.once(&mut names, Thing::Deployment, &deployment.name);
         resolver.deployment_name(&deployment.name);
         deployments.push(resolver.deployment(deployment));
     }
@@ -59,12 +59,12 @@ pub(super) fn is_variable_name(name: &str) -> bool {
 /// domain is a first component with `.` or `:` in it (or `localhost`, or
 /// capitals), path components are lower case, and the tag is required
 /// here, since the deploy parameters hold one.
-fn image_fault(text: &str) -> Option<String> {
+fn image_fault(text: &str) -> Option<ImageFault> {
     if text.contains(char::is_whitespace) {
-        return Some("it holds a blank".to_owned());
+        return Some(ImageFault::Blank);
     }
     let Some((name, tag)) = text.rsplit_once(':').filter(|(_, tag)| !tag.contains('/')) else {
-        return Some("it has no `:tag`".to_owned());
+        return Some(ImageFault::NoTag);
     };
     let tag_ok = tag.len() <= 128
         && tag.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
@@ -72,12 +72,10 @@ fn image_fault(text: &str) -> Option<String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
     if !tag_ok {
-        return Some(format!(
-            "the tag `{tag}` is not letters, digits, `_`, `.` and `-` (up to 128, not starting with `.` or `-`)"
-        ));
+        return Some(ImageFault::BadTag(tag.to_owned()));
     }
     if name.len() > 255 {
-        return Some("the name is longer than 255 characters".to_owned());
+        return Some(ImageFault::TooLong);
     }
     let mut parts: Vec<&str> = name.split('/').collect();
     let first = parts.first().copied().unwrap_or_default();
@@ -87,9 +85,7 @@ fn image_fault(text: &str) -> Option<String> {
             || first.chars().any(|c| c.is_ascii_uppercase()));
     if is_domain {
         if !is_registry(first) {
-            return Some(format!(
-                "`{first}` is not a registry host (`host` or `host:port`)"
-            ));
+            return Some(ImageFault::BadRegistry(first.to_owned()));
         }
         parts.remove(0);
     }
@@ -98,11 +94,9 @@ fn image_fault(text: &str) -> Option<String> {
         .find(|part| !is_path_component(part))
         .map(|part| {
             if part.is_empty() {
-                "it has an empty path component (`//` or a leading or trailing `/`)".to_owned()
+                ImageFault::EmptyComponent
             } else {
-                format!(
-                    "`{part}` is not lower-case letters and digits joined by `.`, `_`, `__` or `-`"
-                )
+                ImageFault::BadComponent((*part).to_owned())
             }
         })
 }
@@ -150,20 +144,20 @@ fn is_path_component(part: &str) -> bool {
 /// What makes a deployment name one that Compose or Docker refuses: a
 /// project name is `[a-z0-9][a-z0-9_-]*` and a container name at least two
 /// characters; units and DNS names stop at 63.
-fn deployment_name_fault(name: &str) -> Option<String> {
+fn deployment_name_fault(name: &str) -> Option<NameFault> {
     let first = name.chars().next()?;
     if !(first.is_ascii_lowercase() || first.is_ascii_digit()) {
-        return Some(format!("it starts with `{first}`"));
+        return Some(NameFault::StartsWith(first));
     }
     if let Some(bad) = name
         .chars()
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == '-'))
     {
-        return Some(format!("`{bad}` is not allowed in it"));
+        return Some(NameFault::Holds(bad));
     }
     match name.len() {
-        1 => Some("it is one character long; container names need two".to_owned()),
-        n if n > 63 => Some(format!("it is {n} characters long, more than 63")),
+        1 => Some(NameFault::OneCharacter),
+        n if n > 63 => Some(NameFault::TooLong(n)),
         _ => None,
     }
 }
@@ -187,7 +181,7 @@ impl Resolver<'_> {
     pub(super) fn once(
         &mut self,
         seen: &mut IndexMap<String, Span>,
-        kind: &'static str,
+        kind: Thing,
         ident: &Ident,
     ) -> bool {
         match seen.entry(ident.text.clone()) {
@@ -212,7 +206,7 @@ impl Resolver<'_> {
     /// container's, its folder's and its unit's: what Compose and Docker
     /// accept for all of them.
     fn deployment_name(&mut self, ident: &Ident) {
-        let Some(why) = deployment_name_fault(&ident.text) else {
+        let Some(fault) = deployment_name_fault(&ident.text) else {
             return;
         };
         let mut fixed: String = ident
@@ -234,17 +228,18 @@ impl Resolver<'_> {
             .collect();
         while fixed.len() < 2 {
             fixed.push_str("-1");
-            fixed = fixed.trim_start_matches('-').to_owned();
+            let dashes = fixed.len() - fixed.trim_start_matches('-').len();
+            fixed.drain(..dashes);
         }
         self.report(Diagnostic::DeploymentName {
             name: ident.text.clone(),
-            why,
+            fault,
             span: ident.span,
-            help: format!("name it `{fixed}`: lower-case letters, digits, `_` and `-`, starting with a letter or digit, 2 to 63 characters"),
+            fixed,
         });
     }
 
-    pub(super) fn check_name(&mut self, kind: &'static str, ident: &Ident) {
+    pub(super) fn check_name(&mut self, kind: Thing, ident: &Ident) {
         if !is_plain_name(&ident.text) {
             let lower = ident.text.to_lowercase().replace(
                 |c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'),
@@ -254,29 +249,26 @@ impl Resolver<'_> {
                 kind,
                 name: ident.text.clone(),
                 span: ident.span,
-                help: format!(
-                    "a {kind} name is lower-case letters, digits, `_` and `-`, starting with a letter, at most 63 long, such as `{}`",
-                    lower.trim_start_matches(['-', '_'])
-                ),
+                suggestion: lower.trim_start_matches(['-', '_']).to_owned(),
             });
         }
     }
 
-    pub(super) fn unknown(&mut self, kind: &'static str, ident: &Ident, known: &[&str]) {
-        let help = match closest(&ident.text, known.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("choose one of {}", one_of(known)),
+    pub(super) fn unknown(&mut self, kind: Thing, ident: &Ident, known: &[&str]) {
+        let choice = match closest(&ident.text, known.iter().copied()) {
+            Some(near) => Choice::DidYouMean(near.to_owned()),
+            None => Choice::OneOf(known.iter().map(|k| (*k).to_owned()).collect()),
         };
         self.report(Diagnostic::UnknownName {
             kind,
             name: ident.text.clone(),
             span: ident.span,
-            help,
+            choice,
         });
     }
 
     /// A word of a closed set ([`crate::kinds`]); reports one it is not.
-    pub(super) fn kind<K: Word>(&mut self, what: &'static str, word: &Ident) -> Option<Spanned<K>> {
+    pub(super) fn kind<K: Word>(&mut self, what: Thing, word: &Ident) -> Option<Spanned<K>> {
         let Some(node) = K::parse(&word.text) else {
             self.unknown(what, word, &K::names());
             return None;
@@ -337,12 +329,7 @@ impl Resolver<'_> {
             .as_ref()
             .map_or(resolved.name.span, |l| l.span);
         if custom && resolved.containers.is_empty() {
-            self.report(Diagnostic::Layout {
-                what: "`layout custom` lists no container".to_owned(),
-                span: at,
-                label: "no `container NAME runs SERVICE` follows".to_owned(),
-                help: "add a block per container, such as `container one runs all { }`, or use `layout all-in-one`".to_owned(),
-            });
+            self.report(Diagnostic::EmptyCustomLayout { span: at });
             self.gaps.shape = true;
         }
         if !single {
@@ -353,16 +340,11 @@ impl Resolver<'_> {
             .values()
             .map(|span| (*span, "without"))
             .chain(resolved.externals.values().map(|e| (e.span, "external")));
-        for (span, what) in misplaced.collect::<Vec<_>>() {
-            self.report(Diagnostic::Layout {
-                what: format!("`{what}` needs services in containers of their own"),
+        for (span, statement) in misplaced.collect::<Vec<_>>() {
+            self.report(Diagnostic::NeedsSeparateContainers {
+                statement,
                 span,
-                label: format!(
-                    "the `{}` layout runs every service in one container",
-                    resolved.layout_name
-                ),
-                help: "write `layout reference` (or `layout custom`) to run services apart"
-                    .to_owned(),
+                layout: resolved.layout_name.clone(),
             });
         }
     }
@@ -374,7 +356,7 @@ impl Resolver<'_> {
         };
         if !self.reference.layouts.contains_key(&layout.text) {
             let known: Vec<&str> = self.reference.layouts.keys().map(String::as_str).collect();
-            self.unknown("layout", layout, &known);
+            self.unknown(Thing::Layout, layout, &known);
             self.gaps.shape = true;
         }
         layout.text.clone()
@@ -392,7 +374,7 @@ impl Resolver<'_> {
                 text: what.to_owned(),
                 span,
             };
-            this.once(singles, "statement", &ident)
+            this.once(singles, Thing::Statement, &ident)
         };
         match stmt {
             Stmt::Image(image) => {
@@ -416,7 +398,7 @@ impl Resolver<'_> {
             }
             Stmt::Restart(policy) => {
                 if single(self, "restart", policy.span) {
-                    resolved.restart = self.kind::<RestartPolicy>("restart policy", policy);
+                    resolved.restart = self.kind::<RestartPolicy>(Thing::RestartPolicy, policy);
                 }
             }
             Stmt::Maintenance(on) => {
@@ -437,7 +419,7 @@ impl Resolver<'_> {
             Stmt::Without(services) => {
                 for service in services {
                     if self.deployable_service(service) {
-                        self.once(&mut resolved.without, "left-out service", service);
+                        self.once(&mut resolved.without, Thing::LeftOutService, service);
                     }
                 }
             }
@@ -448,7 +430,7 @@ impl Resolver<'_> {
             }
             Stmt::Runtime { name, rootless } => {
                 if single(self, "runtime", name.span) {
-                    let kind = self.kind::<RuntimeKind>("runtime", name);
+                    let kind = self.kind::<RuntimeKind>(Thing::Runtime, name);
                     resolved.runtime = kind.map(|kind| Spanned {
                         node: Runtime {
                             kind: kind.node,
@@ -460,7 +442,7 @@ impl Resolver<'_> {
             }
             Stmt::Compose(flavour) => {
                 if single(self, "compose", flavour.span) {
-                    resolved.compose = self.kind::<ComposeFlavour>("Compose flavour", flavour);
+                    resolved.compose = self.kind::<ComposeFlavour>(Thing::ComposeFlavour, flavour);
                 }
             }
             // Only in container blocks (the grammar sees to it).
@@ -481,7 +463,7 @@ impl Resolver<'_> {
         let (Some((registry, name, tag)), None) = (split, &fault) else {
             self.report(Diagnostic::BadImage {
                 text: text.clone(),
-                why: fault.unwrap_or_else(|| "it has no `:tag`".to_owned()),
+                fault: fault.unwrap_or(ImageFault::NoTag),
                 span: image.span,
             });
             return None;

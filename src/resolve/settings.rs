@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 
 use super::{Resolver, is_variable_name};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, ParameterFix, Side, Thing};
 use crate::ir::resolved::{Publish, Setting, SettingValue};
 use crate::reference::types;
 use crate::span::{Ident, Span, Spanned};
@@ -19,7 +19,7 @@ impl Resolver<'_> {
     ) -> Vec<Setting> {
         let mut settings = Vec::new();
         for assignment in assignments {
-            if !self.once(seen, "parameter", &assignment.name) {
+            if !self.once(seen, Thing::Parameter, &assignment.name) {
                 continue;
             }
             if let Some(setting) = self.assignment(assignment) {
@@ -39,11 +39,9 @@ impl Resolver<'_> {
             ValueKind::Secret(variable) => {
                 let variable = variable.clone().unwrap_or_else(|| name.text.clone());
                 if !is_variable_name(&variable) {
-                    self.report(Diagnostic::BadName {
-                        kind: "environment variable",
+                    self.report(Diagnostic::BadVariable {
                         name: variable,
                         span: assignment.value.span,
-                        help: "a secret is read from an environment variable: letters, digits and `_`, not starting with a digit, such as `secret(\"DB_PASSWORD\")`".to_owned(),
                     });
                     self.gaps.params.insert(name.text.clone());
                     return None;
@@ -69,31 +67,30 @@ impl Resolver<'_> {
     pub(super) fn wrong_type(&mut self, name: &str, value: &ast::Value, mismatch: types::Mismatch) {
         self.report(Diagnostic::WrongType {
             name: name.to_owned(),
-            found: types::found(&value.kind),
-            expected_short: format!("expected {}", mismatch.short),
+            found: value.kind.literal(),
             expected: mismatch.expected,
             span: value.span,
-            help: mismatch.help,
+            fix: mismatch.fix,
         });
     }
 
     pub(super) fn unknown_parameter(&mut self, name: &Ident) {
         let params = self.reference.params.keys().map(String::as_str);
-        let help = if self.reference.deploys.contains_key(&name.text) {
-            "deploy parameters are not set in `env`: use `image`, `bind` or `publish`, which set them".to_owned()
+        let fix = if self.reference.deploys.contains_key(&name.text) {
+            ParameterFix::DeployParameter
         } else {
             match closest(&name.text, params) {
                 Some(near) => {
                     self.gaps.params.insert(near.to_owned());
-                    format!("did you mean `{near}`?")
+                    ParameterFix::DidYouMean(near.to_owned())
                 }
-                None => "`onefront params` lists the parameters of the reference".to_owned(),
+                None => ParameterFix::SeeParams,
             }
         };
         self.report(Diagnostic::UnknownParameter {
             name: name.text.clone(),
             span: name.span,
-            help,
+            fix,
         });
     }
 
@@ -104,13 +101,13 @@ impl Resolver<'_> {
     ) {
         let Some(role) = self.reference.roles.get(&publish.role.text) else {
             let known: Vec<&str> = self.reference.roles.keys().map(String::as_str).collect();
-            self.unknown("port role", &publish.role, &known);
+            self.unknown(Thing::PortRole, &publish.role, &known);
             return;
         };
         if let Some(first) = publishes.get(&publish.role.text) {
             let first = first.role.span;
             self.report(Diagnostic::Duplicate {
-                kind: "publish",
+                kind: Thing::Publish,
                 name: publish.role.text.clone(),
                 span: publish.role.span,
                 first,
@@ -129,18 +126,14 @@ impl Resolver<'_> {
             resolved.address.clone_from(&target.address);
             if let Some(side) = &target.side {
                 let (available, word) = match side.node {
-                    PortSide::Tls => (role.tls.is_some(), "TLS"),
-                    PortSide::Plain => (role.plain.is_some(), "plain"),
+                    PortSide::Tls => (role.tls.is_some(), Side::Tls),
+                    PortSide::Plain => (role.plain.is_some(), Side::Plain),
                 };
                 if !available {
                     self.report(Diagnostic::NoSuchSide {
                         role: role.name.clone(),
                         side: word,
                         span: side.span,
-                        help: format!(
-                            "remove `from ...`: `{}` always publishes its one container-side port",
-                            role.name
-                        ),
                     });
                 }
                 resolved.side = Some(side.clone());
@@ -149,20 +142,17 @@ impl Resolver<'_> {
         publishes.insert(publish.role.text.clone(), resolved);
     }
 
-    pub(super) fn port(&mut self, what: &str, port: &Spanned<u64>) -> Option<Spanned<u16>> {
+    pub(super) fn port(&mut self, role: &str, port: &Spanned<u64>) -> Option<Spanned<u16>> {
         if let Some(node) = u16::try_from(port.node).ok().filter(|p| *p > 0) {
             return Some(Spanned {
                 node,
                 span: port.span,
             });
         }
-        self.report(Diagnostic::WrongType {
-            name: what.to_owned(),
-            expected: "a port number from 1 to 65535".to_owned(),
-            expected_short: "not a port".to_owned(),
-            found: port.node.to_string(),
+        self.report(Diagnostic::PortOutOfRange {
+            role: role.to_owned(),
+            port: port.node,
             span: port.span,
-            help: "ports go from 1 to 65535".to_owned(),
         });
         None
     }

@@ -3,6 +3,8 @@
 
 use std::net::IpAddr;
 
+use crate::diagnostic::Literal;
+
 pub use crate::span::{Ident, Span, Spanned};
 
 /// A whole file: the header and its items.
@@ -159,18 +161,18 @@ pub enum ValueKind {
 }
 
 impl ValueKind {
-    /// What this literal is, in a user's words.
+    /// This literal, as a diagnostic quotes it ("not ...").
     #[must_use]
-    pub fn describe(&self) -> &'static str {
+    pub fn literal(&self) -> Literal {
         match self {
-            ValueKind::Str(_) => "a string",
-            ValueKind::Int(_) => "an integer",
-            ValueKind::Bool(_) => "a boolean",
-            ValueKind::Address(_) => "an IP address",
-            ValueKind::Path(_) => "a path",
-            ValueKind::List(_) => "a list",
-            ValueKind::Word(_) => "a bare word",
-            ValueKind::Secret(_) => "a secret",
+            ValueKind::Str(s) => Literal::Str(s.clone()),
+            ValueKind::Int(n) => Literal::Int(*n),
+            ValueKind::Word(w) => Literal::Word(w.clone()),
+            ValueKind::Bool(_) => Literal::Bool,
+            ValueKind::Address(_) => Literal::Address,
+            ValueKind::Path(_) => Literal::Path,
+            ValueKind::List(_) => Literal::List,
+            ValueKind::Secret(_) => Literal::Secret,
         }
     }
 }

@@ -5,7 +5,7 @@
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::parse::Rule;
-use crate::diagnostic::{Diagnostic, join_or};
+use crate::diagnostic::{Alternatives, Diagnostic, Found as FoundWords, SyntaxFix};
 use crate::span::{SourceId, Span};
 use crate::suggest;
 
@@ -170,17 +170,11 @@ pub(crate) fn syntax_error(
     {
         return diagnostic;
     }
-    let help = help(&found.text, &expected);
-    let expected = if expected.is_empty() {
-        "a keyword".to_owned()
-    } else {
-        join_or(&expected)
-    };
     Diagnostic::Syntax {
-        found: found.describe(),
-        expected,
+        found: found.words(),
+        fix: fix(&found.text, &expected),
+        expected: Alternatives(expected),
         span: found.span,
-        help,
     }
 }
 
@@ -265,11 +259,11 @@ struct Found {
 }
 
 impl Found {
-    fn describe(&self) -> String {
+    fn words(&self) -> FoundWords {
         match self.text.as_str() {
-            "" => "end of file".to_owned(),
-            "\n" => "end of line".to_owned(),
-            text => format!("`{text}`"),
+            "" => FoundWords::End,
+            "\n" => FoundWords::EndOfLine,
+            text => FoundWords::Text(text.to_owned()),
         }
     }
 }
@@ -330,23 +324,20 @@ fn unterminated_string(id: SourceId, source: &str, at: usize) -> Option<Diagnost
 }
 
 /// A concrete fix, when the found text makes one likely.
-fn help(found: &str, expected: &[String]) -> Option<String> {
+fn fix(found: &str, expected: &[String]) -> Option<SyntaxFix> {
     if found.is_empty() {
         return None;
     }
     if expected.iter().any(|e| e.starts_with("the header")) {
-        return Some("every file starts with `onefront 5.13`, the version of the reference it is written against".to_owned());
+        return Some(SyntaxFix::Header);
     }
     if expected.iter().any(|e| e.starts_with("a parameter name"))
         && found.chars().any(|c| c.is_ascii_lowercase())
     {
-        return Some(format!(
-            "parameter names are in capitals: `{}`",
-            found.to_ascii_uppercase()
-        ));
+        return Some(SyntaxFix::Capitals(found.to_ascii_uppercase()));
     }
     if found == "\"" && expected.iter().any(|e| e.contains("port number")) {
-        return Some("write the port number without quotes".to_owned());
+        return Some(SyntaxFix::UnquotePort);
     }
     let keywords: Vec<&str> = expected
         .iter()
@@ -358,7 +349,7 @@ fn help(found: &str, expected: &[String]) -> Option<String> {
     } else {
         keywords
     };
-    suggest::closest(found, candidates.iter().copied()).map(|k| format!("did you mean `{k}`?"))
+    suggest::closest(found, candidates.iter().copied()).map(|k| SyntaxFix::DidYouMean(k.to_owned()))
 }
 
 /// Every keyword of the grammar.

@@ -86,7 +86,7 @@ pub fn parse_recovering(id: SourceId, source: &str) -> (Option<File>, Vec<Diagno
             .collect();
         let diagnostic = expected::syntax_error(id, &work, &error, &reported);
         let at = diagnostic.position();
-        let header_missing = matches!(&diagnostic, Diagnostic::Syntax { expected, .. } if expected.contains("header"));
+        let header_missing = matches!(&diagnostic, Diagnostic::Syntax { expected, .. } if expected.0.iter().any(|e| e.contains("header")));
         let again = errors
             .iter()
             .any(|e| e.position() == at && *e == diagnostic);

@@ -4,7 +4,7 @@
 //! working copy of the same length, so every span stays true, and parses
 //! again to find what comes after.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Home};
 use crate::span::{SourceId, Span};
 
 /// A block open at some position: where its `{` is, the indentation of the
@@ -328,21 +328,17 @@ fn outside_block(spot: &Spot<'_>) -> Option<Diagnostic> {
     let (open, _) = open_blocks(spot.source, spot.at);
     let inner = open.last().map(|o| first_word(&o.head));
     let word = spot.found;
-    let block = match inner {
-        Some("deployment" | "container") if is_param_name(word) => "an `env { ... }` block",
-        None if is_param_name(word) => "an `env { ... }` block of a `deployment NAME { ... }`",
-        None if DEPLOYMENT_WORDS.contains(&word) => "a `deployment NAME { ... }` block",
-        Some("deployment") | None if CONTAINER_WORDS.contains(&word) => {
-            "a `container NAME { ... }` block"
-        }
-        Some("env") if DEPLOYMENT_WORDS.contains(&word) => {
-            "the deployment block, after the `}` that closes `env`"
-        }
+    let home = match inner {
+        Some("deployment" | "container") if is_param_name(word) => Home::Env,
+        None if is_param_name(word) => Home::DeploymentEnv,
+        None if DEPLOYMENT_WORDS.contains(&word) => Home::Deployment,
+        Some("deployment") | None if CONTAINER_WORDS.contains(&word) => Home::Container,
+        Some("env") if DEPLOYMENT_WORDS.contains(&word) => Home::AfterEnv,
         _ => return None,
     };
     Some(Diagnostic::OutsideBlock {
         statement: word.to_owned(),
-        block,
+        home,
         span: spot.span(spot.at, spot.at + word.len()),
     })
 }

@@ -6,7 +6,10 @@
 use std::collections::BTreeSet;
 
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{
+    AllOf, CapabilityFix, Commas, Diagnostic, Downtime, Privilege, PrivilegeFix, Provide,
+    SwitchFix, Unshared,
+};
 use crate::ir::model::{Container, MountSource, Origin, switch_on};
 use crate::kinds::RestartPolicy;
 use crate::reference::ALL_SERVICES;
@@ -36,19 +39,19 @@ fn volumes_of_the_block(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(spec) = cx.spec(container) else {
             continue;
         };
-        let mounted: Vec<&str> = container
+        let mounted: Vec<String> = container
             .mounts
             .iter()
-            .filter_map(|m| m.volume.as_deref())
+            .filter_map(|m| m.volume.clone())
             .collect();
         for volume in spec.volumes.values() {
-            if mounted.contains(&volume.name.text.as_str()) {
+            if mounted.contains(&volume.name.text) {
                 continue;
             }
             out.push(Diagnostic::VolumeNotMounted {
                 volume: volume.name.text.clone(),
                 container: container.name.clone(),
-                mounted: crate::diagnostic::all_of(&mounted),
+                mounted: AllOf(mounted.clone()),
                 span: volume.name.span,
             });
         }
@@ -76,26 +79,23 @@ fn c1_privileged(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let switched = switch.filter(|p| {
             p.read_by(&container.service) && switch_on(cx.reference, container, &p.name)
         });
-        let what = if service_needs {
-            format!("the `{}` service", container.service)
+        let need = if service_needs {
+            Privilege::Service(container.service.clone())
         } else if let Some(param) = switched {
-            format!("Docker-in-Docker (`{}` is on)", param.name)
+            Privilege::DockerInDocker(param.name.clone())
         } else {
             continue;
         };
-        let help = if cx.spec(container).is_some_and(|s| s.privileged.is_some()) {
-            "remove `privileged no` from this container".to_owned()
+        let fix = if cx.spec(container).is_some_and(|s| s.privileged.is_some()) {
+            PrivilegeFix::DropPrivilegedNo
         } else {
-            format!(
-                "write `privileged yes` in `container {} {{ }}`",
-                container.name
-            )
+            PrivilegeFix::WritePrivileged(container.name.clone())
         };
         out.push(Diagnostic::NeedsPrivileged {
             container: container.name.clone(),
-            what,
+            need,
             span: privilege_span(cx, container),
-            help,
+            fix,
         });
     }
 }
@@ -123,10 +123,13 @@ fn c2_sys_admin(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     service: service.name.clone(),
                     cap: cap.clone(),
                     span: privilege_span(cx, container),
-                    help: if cx.spec(container).is_some_and(|s| s.capabilities.is_some()) {
-                        format!("add `{cap}` to `capabilities [...]`, or remove that line to keep onefront's")
+                    fix: if cx.spec(container).is_some_and(|s| s.capabilities.is_some()) {
+                        CapabilityFix::AddToList { cap: cap.clone() }
                     } else {
-                        format!("write `privileged yes` or `capabilities [{cap}]` in `container {} {{ }}`", container.name)
+                        CapabilityFix::Write {
+                            cap: cap.clone(),
+                            container: container.name.clone(),
+                        }
                     },
                 });
             }
@@ -178,16 +181,19 @@ fn c3_docker_across_containers(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     server: server.name.clone(),
                     server_service: server.service.clone(),
                     span: setting.map_or_else(|| cx.container_span(server), |s| s.value_span),
-                    why: format!("`{switch}` is off"),
-                    help: match setting {
-                        Some(_) => format!(
-                            "remove `{switch} = no`: {} listens for {} only with `{switch} = yes`",
-                            server.service, client.service
-                        ),
-                        None => format!(
-                            "add `{switch} = yes` to the `env` of `{}`: {} listens for {} only then",
-                            server.name, server.service, client.service
-                        ),
+                    switch: switch.to_owned(),
+                    fix: match setting {
+                        Some(_) => SwitchFix::RemoveOff {
+                            switch: switch.to_owned(),
+                            server_service: server.service.clone(),
+                            client_service: client.service.clone(),
+                        },
+                        None => SwitchFix::TurnOn {
+                            switch: switch.to_owned(),
+                            server: server.name.clone(),
+                            server_service: server.service.clone(),
+                            client_service: client.service.clone(),
+                        },
                     },
                 });
             }
@@ -271,15 +277,10 @@ fn c5_unshared(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 path: directory.path.clone(),
                 span,
                 count: mounts.len(),
-                help: volume.map_or_else(
-                    || "give each container its own".to_owned(),
-                    |v| {
-                        format!(
-                            "share `{}` at {} instead; onefront does so by default",
-                            v.name, v.path
-                        )
-                    },
-                ),
+                fix: volume.map_or(Unshared::OwnEach, |v| Unshared::ShareVolume {
+                    volume: v.name.clone(),
+                    path: v.path.clone(),
+                }),
             });
         }
     }
@@ -323,13 +324,12 @@ fn c6_shared_volumes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 Some(seen) if seen == this => {}
                 Some(_) => out.push(Diagnostic::VolumeDiffers {
                     volume: volume.name.clone(),
-                    span: mount.origin.span().unwrap_or_else(|| cx.container_span(container)),
+                    span: mount
+                        .origin
+                        .span()
+                        .unwrap_or_else(|| cx.container_span(container)),
                     container: container.name.clone(),
-                    help: format!(
-                        "set `volume {}` once for the whole deployment, not in one container: {} share it",
-                        volume.name,
-                        volume.used_by.join(", ")
-                    ),
+                    users: Commas(volume.used_by.clone()),
                 }),
             }
         }
@@ -347,22 +347,16 @@ fn c7_one_service_group(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let span = cx.container_span(container);
         if let Some(first) = earlier {
             out.push(Diagnostic::ServiceTwice {
-                what: format!("{} runs in two containers", container.service),
+                service: container.service.clone(),
                 span,
-                label: format!("`{}` runs it again", container.name),
-                first: Some(cx.container_span(first)),
-                help: "keep one of the two containers".to_owned(),
+                container: container.name.clone(),
+                first: cx.container_span(first),
             });
         } else if alone && containers.len() > 1 {
-            out.push(Diagnostic::ServiceTwice {
-                what: format!("`{}` runs {} beside other containers", container.name, container.service),
+            out.push(Diagnostic::RunsAlone {
+                container: container.name.clone(),
+                service: container.service.clone(),
                 span,
-                label: format!("{} stands alone", container.service),
-                first: None,
-                help: format!(
-                    "`{}` cannot share a deployment with other services: use `layout all-in-one`, or give this container one service",
-                    container.service
-                ),
             });
         }
     }
@@ -401,23 +395,19 @@ fn c8_dependencies(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .params
                 .values()
                 .find(|p| p.locates.as_deref() == Some(needed));
-            let help = match locator {
-                Some(_) => format!(
-                    "run {needed} too (remove it from `without`, or add a container that runs it), or name a server of your own: `external {needed} \"HOST\"`"
-                ),
-                None => format!(
-                    "run {needed} too (remove it from `without`, or add a container that runs it)"
-                ),
+            let fix = match locator {
+                Some(_) => Provide::RunOrExternal(needed.clone()),
+                None => Provide::Run(needed.clone()),
             };
             if hard {
                 out.push(Diagnostic::MissingService {
                     service: service.name.clone(),
                     needed: needed.clone(),
                     span,
-                    help,
+                    fix,
                 });
             } else {
-                let what = cx
+                let doc = cx
                     .reference
                     .services
                     .get(needed)
@@ -426,7 +416,8 @@ fn c8_dependencies(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     service: service.name.clone(),
                     needed: needed.clone(),
                     span,
-                    help: format!("{needed} is the {what}; {help}"),
+                    doc,
+                    fix,
                 });
             }
         }
@@ -439,20 +430,19 @@ fn r1_restart(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(policy) = &cx.resolved.restart else {
         return;
     };
-    let consequence = match policy.node {
-        RestartPolicy::No => "the containers stay down after a crash or a reboot",
-        RestartPolicy::OnFailure => "the containers stay down after a reboot or a clean exit",
+    let downtime = match policy.node {
+        RestartPolicy::No => Downtime::CrashOrReboot,
+        RestartPolicy::OnFailure => Downtime::RebootOrCleanExit,
         RestartPolicy::Always | RestartPolicy::UnlessStopped => return,
     };
     let layout = cx.reference.layouts.get(&cx.deployment.layout);
     let expected = layout.map_or(RestartPolicy::Always, |l| l.restart);
     out.push(Diagnostic::RestartPolicy {
-        policy: policy.node.to_string(),
-        consequence: consequence.to_owned(),
+        policy: policy.node,
+        downtime,
         span: policy.span,
         layout: cx.deployment.layout.clone(),
-        expected: expected.to_string(),
-        help: format!("remove `restart {}` to get `{expected}`", policy.node),
+        expected,
     });
 }
 
@@ -466,7 +456,6 @@ fn r2_podman_at_boot(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .runtime_origin
                 .span()
                 .unwrap_or(cx.resolved.name.span),
-            help: "the generated unit is a user unit: run `loginctl enable-linger USER` once so that it starts at boot, or run Podman as root".to_owned(),
         });
     }
 }

@@ -13,7 +13,7 @@ pub use ports::n5_collisions;
 
 use std::collections::HashMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Thing};
 use crate::ir::model::{Container, Deployment};
 use crate::ir::resolved::{ContainerSpec, Resolved, Setting};
 use crate::reference::Reference;
@@ -54,7 +54,7 @@ pub fn same_names(deployments: &[(usize, &str, &Deployment)]) -> Vec<(usize, Dia
             Some((_, span)) => out.push((
                 *file,
                 Diagnostic::Duplicate {
-                    kind: "deployment",
+                    kind: Thing::Deployment,
                     name: deployment.name.clone(),
                     span: deployment.name_span,
                     first: *span,

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Clash, Diagnostic, MountFix};
 use crate::ir::model::{
     Container, Deployment, EnvValue, MountEntry, MountSource, Origin, switch_on,
 };
@@ -78,7 +78,7 @@ fn o5_one_listener_per_port(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         .unwrap_or_else(|| cx.container_span(container));
                     out.push(Diagnostic::PortTaken {
                         port,
-                        protocol: listen.protocol.to_string(),
+                        protocol: listen.protocol,
                         container: container.name.clone(),
                         service: moved.service.clone(),
                         moved: moved.port,
@@ -114,19 +114,19 @@ fn o1_one_mount_per_path(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 MountSource::Volume(name) if m.origin == Origin::Layout => Some(name),
                 _ => None,
             });
-            let help = match layout_volume {
-                Some(volume) => format!(
-                    "the layout keeps volume `{volume}` at `{}`: to put it on the host, bind the volume itself (`volume {volume} bind /HOST/PATH`) instead of mounting over it",
-                    mount.target
-                ),
-                None => "mount one of them at another path, or drop one".to_owned(),
+            let fix = match layout_volume {
+                Some(volume) => MountFix::BindVolume {
+                    volume: volume.clone(),
+                    path: mount.target.clone(),
+                },
+                None => MountFix::MoveOrDrop,
             };
             out.push(Diagnostic::MountedTwice {
                 path: mount.target.clone(),
                 container: container.name.clone(),
                 span,
                 other,
-                help,
+                fix,
             });
         }
     }
@@ -203,19 +203,15 @@ const TOOL_PREFIXES: &[&str] = &[
     "SUDO_",
 ];
 
-/// Why a secret variable would be filled from elsewhere, if it would.
-fn clash(cx: &Context<'_>, variable: &str) -> Option<String> {
+/// Who else would fill a secret variable, if anyone would.
+fn filled_by(cx: &Context<'_>, variable: &str) -> Option<Clash> {
     if cx.reference.deploys.contains_key(variable) {
-        return Some("the generated `.env` sets it".to_owned());
+        return Some(Clash::DotEnv);
     }
     if let Some(prefix) = TOOL_PREFIXES.iter().find(|p| variable.starts_with(*p)) {
-        return Some(format!(
-            "variables `{prefix}*` are read or set by the container tools and the session"
-        ));
+        return Some(Clash::ToolPrefix(prefix));
     }
-    SHELL_VARIABLES
-        .contains(&variable)
-        .then(|| "every shell (and systemd) sets it".to_owned())
+    SHELL_VARIABLES.contains(&variable).then_some(Clash::Shell)
 }
 
 /// O3: a secret's variable must be one that only the operator sets.
@@ -224,20 +220,21 @@ fn o3_secret_variables(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let SettingValue::Secret(variable) = &setting.value else {
             continue;
         };
-        let Some(why) = clash(cx, variable) else {
+        let Some(clash) = filled_by(cx, variable) else {
             continue;
         };
         let name = &setting.name.text;
-        let proposal = if clash(cx, name).is_none() {
+        let proposal = if filled_by(cx, name).is_none() {
             name.clone()
         } else {
             format!("ONEFRONT_{name}")
         };
         out.push(Diagnostic::SecretVariable {
             variable: variable.clone(),
-            why,
+            clash,
             span: setting.value_span,
-            help: format!("read it from a variable of its own: `{name} = secret(\"{proposal}\")`"),
+            param: name.clone(),
+            proposal,
         });
     }
 }

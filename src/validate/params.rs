@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use indexmap::IndexMap;
 
 use super::Context;
-use crate::diagnostic::{Diagnostic, join_and};
+use crate::diagnostic::{AllOf, Commas, Diagnostic, Sample, Unread};
 use crate::ir::model::{EnvValue, Origin};
 use crate::ir::resolved::SettingValue;
 use crate::model::is_derived;
@@ -38,10 +38,6 @@ fn inline_secrets(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::InlineSecret {
                 param: setting.name.text.clone(),
                 span: setting.value_span,
-                help: format!(
-                    "write `{} = secret` and give the value at deploy time: in secrets.env beside the unit, or in the environment of `docker compose`",
-                    setting.name.text
-                ),
             });
         }
     }
@@ -70,7 +66,7 @@ fn p3_required(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(param) = cx.reference.params.get(name) else {
             continue;
         };
-        let names: Vec<&str> = containers.iter().map(|c| c.name.as_str()).collect();
+        let names = containers.iter().map(|c| c.name.clone()).collect();
         let services: BTreeSet<&str> = containers.iter().map(|c| c.service.as_str()).collect();
         let span = match containers.as_slice() {
             [one] => cx.container_span(one),
@@ -78,20 +74,21 @@ fn p3_required(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic::Required {
             param: name.to_owned(),
-            container: join_and(&names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>()),
-            service: services.into_iter().collect::<Vec<_>>().join(", "),
+            containers: AllOf(names),
+            services: Commas(services.into_iter().map(str::to_owned).collect()),
             span,
-            help: format!("add `{name} = {}` to `env`: {}", sample(param), param.doc),
+            sample: sample(param),
+            doc: param.doc.clone(),
         });
     }
 }
 
 /// What to write for a parameter in a help: `secret` for secrets.
-fn sample(param: &Param) -> String {
+fn sample(param: &Param) -> Sample {
     if param.secret {
-        "secret".to_owned()
+        Sample::Secret
     } else {
-        param.ty.sample()
+        Sample::Of(param.ty.expected())
     }
 }
 
@@ -114,27 +111,24 @@ fn p4_scope(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if reached.iter().any(|c| param.read_by(&c.service)) {
             continue;
         }
-        let readers = param.reads.to_table().replace(',', ", ");
-        let (why, help) = match reached.as_slice() {
-            [one] if block.is_some() => (
-                format!(
-                    "`{}` runs {}, which does not read it",
-                    one.name, one.service
-                ),
-                format!(
-                    "it is read by {readers} only: move it to the `env` of a container that runs one of them, or to the deployment's `env`"
-                ),
-            ),
-            _ => (
-                "no container of this deployment runs a service that reads it".to_owned(),
-                format!("it is read by {readers} only: remove it, or run one of them"),
-            ),
+        let readers = param
+            .reads
+            .to_table()
+            .split(',')
+            .map(str::to_owned)
+            .collect();
+        let unread = match reached.as_slice() {
+            [one] if block.is_some() => Unread::Container {
+                name: one.name.clone(),
+                service: one.service.clone(),
+            },
+            _ => Unread::Deployment,
         };
         out.push(Diagnostic::OutOfScope {
             param: name.clone(),
-            why,
+            unread,
             span: setting.name.span,
-            help,
+            readers: Commas(readers),
         });
     }
 }
@@ -147,11 +141,9 @@ fn p5_service_per_container(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     };
     for (_, setting) in cx.settings() {
         if setting.name.text == param.name {
-            out.push(Diagnostic::ServiceChoice {
-                what: format!("`{}` is set by the layout, not in `env`", param.name),
+            out.push(Diagnostic::ServiceByHand {
+                param: param.name.clone(),
                 span: setting.name.span,
-                label: "set by hand here".to_owned(),
-                help: "to choose what each container runs, write `layout custom` and `container NAME runs SERVICE { }`".to_owned(),
             });
         }
     }
@@ -188,7 +180,6 @@ fn p6_pairs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         param: param.name.clone(),
                         partner: partner.clone(),
                         span,
-                        help: format!("add `{partner}` beside it, or remove `{}`", param.name),
                     });
                 }
             }
@@ -202,10 +193,6 @@ fn p6_pairs(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     other: other.clone(),
                     span,
                     other_span,
-                    help: format!(
-                        "keep one: `{other}` (a file in the container) or `{}` (the content)",
-                        param.name
-                    ),
                 });
             }
         }
@@ -241,13 +228,12 @@ fn p7_file_present(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let dir = path
             .rsplit_once('/')
             .map_or("/", |(dir, _)| if dir.is_empty() { "/" } else { dir });
-        let shown: Vec<String> = containers.iter().map(|c| format!("`{c}`")).collect();
         out.push(Diagnostic::FileNotMounted {
             param: name.to_owned(),
             path: path.to_owned(),
-            container: join_and(&shown),
+            containers: AllOf(containers.iter().map(|c| (*c).to_owned()).collect()),
             span,
-            help: format!("mount the host directory that holds it: `mount /etc/opennebula{dir} at {dir} readonly`"),
+            dir: dir.to_owned(),
         });
     }
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Publisher, Separate};
 use crate::ir::model::{Deployment, EnvValue, Origin, switch_on};
 use crate::ir::resolved::SettingValue;
 use crate::kinds::Protocol;
@@ -86,15 +86,8 @@ fn coupling(
             written: written.to_owned(),
             span,
             published: None,
-            help: format!(
-                "remove `{name}` from `env` and write `publish {role} {written}`: onefront sets `{name}` from the published port"
-            ),
         };
     };
-    let help = format!(
-        "remove `{name}` from `env`: `publish {role}` sets it to {}",
-        derived.value
-    );
     let follows = cx
         .reference
         .listens
@@ -108,7 +101,6 @@ fn coupling(
             written: written.to_owned(),
             published,
             published_port: derived.value.clone(),
-            help,
         }
     } else {
         Diagnostic::AdvertisedMismatch {
@@ -118,7 +110,6 @@ fn coupling(
             written: written.to_owned(),
             published,
             published_port: derived.value.clone(),
-            help,
         }
     }
 }
@@ -152,7 +143,6 @@ fn n4_tls_ports_need_tls(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 switch: switch.to_owned(),
                 span: publish.span,
                 switch_span,
-                help: format!("turn `{switch}` on, or write `publish {name} off`"),
             });
         }
     }
@@ -173,7 +163,6 @@ fn d2_internal_port_and_tls(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 switch: switch.to_owned(),
                 span: side.span,
                 switch_span,
-                help: format!("write `from plain` (or nothing: onefront picks the plain port while `{switch}` is off), or turn `{switch}` on"),
             });
         }
     }
@@ -245,14 +234,10 @@ fn n6_host_ssh(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     {
         let span = port_span(cx.deployment, bind, port.origin);
         if port.port != 22 {
-            let host = ssh_host(cx.deployment);
             out.push(Diagnostic::SshPortMoved {
                 port: port.port,
+                host: ssh_host(cx.deployment),
                 span,
-                help: format!(
-                    "add this to ~/.ssh/config of oneadmin on every node:\n    Host {host}\n      Port {}",
-                    port.port
-                ),
             });
         } else if port.address.is_none_or(|a| a.is_unspecified()) {
             out.push(Diagnostic::HostSsh { span });
@@ -285,11 +270,6 @@ fn n7_privileged_ports(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             port: port.port,
             role: port.role.to_owned(),
             span: port_span(cx.deployment, bind, port.origin),
-            help: format!(
-                "publish it at 1024 or above (`publish {} {}`), run Podman as root, or lower net.ipv4.ip_unprivileged_port_start",
-                port.role,
-                8000 + port.port
-            ),
         });
     }
 }
@@ -339,28 +319,28 @@ pub fn n5_collisions(deployments: &[(usize, &str, &Deployment)]) -> Vec<(usize, 
                     continue;
                 }
                 let same_file = first.file == *file;
-                let elsewhere = if same_file {
-                    String::new()
-                } else {
-                    format!(
-                        " (deployment `{}` in {})",
-                        first.deployment, first.file_name
-                    )
-                };
                 out.push((
                     *file,
                     Diagnostic::Collision {
                         address: key.map_or_else(|| "0.0.0.0".to_owned(), |a| a.to_string()),
                         port: port.port,
-                        protocol: port.protocol.to_string(),
-                        role: format!("{} of `{}`", port.role, deployment.name),
-                        first_role: format!("{} of `{}`{elsewhere}", first.role, first.deployment),
+                        protocol: port.protocol,
+                        publisher: Publisher {
+                            role: port.role.to_owned(),
+                            deployment: deployment.name.clone(),
+                            file: None,
+                        },
+                        first_publisher: Publisher {
+                            role: first.role.to_owned(),
+                            deployment: first.deployment.to_owned(),
+                            file: (!same_file).then(|| first.file_name.to_owned()),
+                        },
                         span,
                         first: Some(first.span),
-                        help: if same_deployment {
-                            format!("publish one of them on another port: `publish {} PORT`", port.role)
+                        fix: if same_deployment {
+                            Separate::Port(port.role.to_owned())
                         } else {
-                            "publish one of them on another port (`publish ROLE PORT`), or give each front-end an address of its own (`bind ADDRESS`)".to_owned()
+                            Separate::PortOrAddress
                         },
                     },
                 ));

@@ -1,13 +1,30 @@
 //! Every diagnostic onefront reports: data found by the stages, worded here
 //! and only here. Codes are the rule ids of the reference (`onefront::P1`)
 //! plus a few of the language's own (`onefront::syntax`).
+//!
+//! A variant carries data: names, spans, numbers, and the small data enums
+//! of `words.rs` (re-exported here, such as [`Choice`]), whose `Display`
+//! says what depends on the data: a did-you-mean or the list to choose
+//! from, the fix that fits the case. Every other word stands in the
+//! attributes of [`Diagnostic`]. `render.rs` shows a diagnostic with its
+//! source. `tests/wording.rs` checks that no stage words a diagnostic.
 
-use miette::{
-    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
-    NamedSource,
+mod render;
+mod words;
+
+pub use render::{plain_handler, render};
+
+pub use words::{
+    AllOf, Alternatives, CapabilityFix, Choice, Clash, Commas, Downtime, Expected, Fault, Found,
+    Home, ImageFault, Literal, MountFix, NameFault, ParameterFix, Privilege, PrivilegeFix, Provide,
+    Publisher, Sample, Separate, Side, SwitchFix, SyntaxFix, Thing, TypeFix, Unread, Unshared,
+    VersionFix,
 };
+
+use miette::Diagnostic as MietteDiagnostic;
 use thiserror::Error;
 
+use crate::kinds::{Protocol, RestartPolicy as Policy};
 use crate::span::{SourceId, Span};
 
 /// One finding about a user's file, with the spans it is about.
@@ -17,12 +34,12 @@ pub enum Diagnostic {
     #[error("expected {expected}, found {found}")]
     #[diagnostic(code(onefront::syntax))]
     Syntax {
-        found: String,
-        expected: String,
+        found: Found,
+        expected: Alternatives,
         #[label("not expected here")]
         span: Span,
         #[help]
-        help: Option<String>,
+        fix: Option<SyntaxFix>,
     },
 
     #[error("`:` after `{word}`: onefront is not YAML")]
@@ -104,11 +121,11 @@ pub enum Diagnostic {
         at: Span,
     },
 
-    #[error("`{statement}` cannot stand here: it belongs in {block}")]
-    #[diagnostic(code(onefront::syntax), help("move it into {block}"))]
+    #[error("`{statement}` cannot stand here: it belongs in {home}")]
+    #[diagnostic(code(onefront::syntax), help("move it into {home}"))]
     OutsideBlock {
         statement: String,
-        block: &'static str,
+        home: Home,
         #[label("outside its block")]
         span: Span,
     },
@@ -218,7 +235,7 @@ pub enum Diagnostic {
         #[label("unknown version")]
         span: Span,
         #[help]
-        help: String,
+        fix: VersionFix,
     },
 
     #[error("this file declares no deployment")]
@@ -231,6 +248,16 @@ pub enum Diagnostic {
         span: Span,
     },
 
+    #[error("a `reference` block in a deployment file is not supported yet")]
+    #[diagnostic(
+        code(onefront::unsupported),
+        help("the reference comes with onefront (`onefront params` lists it); remove this block")
+    )]
+    ReferenceInFile {
+        #[label("not supported")]
+        span: Span,
+    },
+
     // -- names ---------------------------------------------------------------
     #[error("unknown parameter `{name}`")]
     #[diagnostic(code(onefront::P1))]
@@ -239,18 +266,18 @@ pub enum Diagnostic {
         #[label("not a parameter of the reference")]
         span: Span,
         #[help]
-        help: String,
+        fix: ParameterFix,
     },
 
     #[error("unknown {kind} `{name}`")]
     #[diagnostic(code(onefront::name))]
     UnknownName {
-        kind: &'static str,
+        kind: Thing,
         name: String,
         #[label("no such {kind}")]
         span: Span,
         #[help]
-        help: String,
+        choice: Choice,
     },
 
     #[error("`{container}` does not mount volume `{volume}`")]
@@ -263,7 +290,7 @@ pub enum Diagnostic {
     VolumeNotMounted {
         volume: String,
         container: String,
-        mounted: String,
+        mounted: AllOf,
         #[label("not a volume of this container")]
         span: Span,
     },
@@ -271,7 +298,7 @@ pub enum Diagnostic {
     #[error("{kind} `{name}` is given twice")]
     #[diagnostic(code(onefront::duplicate), help("keep one of the two"))]
     Duplicate {
-        kind: &'static str,
+        kind: Thing,
         name: String,
         #[label("given again here")]
         span: Span,
@@ -280,17 +307,35 @@ pub enum Diagnostic {
     },
 
     #[error("`{name}` cannot name a {kind}")]
-    #[diagnostic(code(onefront::name))]
+    #[diagnostic(
+        code(onefront::name),
+        help(
+            "a {kind} name is lower-case letters, digits, `_` and `-`, starting with a letter, at most 63 long, such as `{suggestion}`"
+        )
+    )]
     BadName {
-        kind: &'static str,
+        kind: Thing,
         name: String,
         #[label("not allowed")]
         span: Span,
-        #[help]
-        help: String,
+        /// The name made lower case and plain.
+        suggestion: String,
     },
 
-    #[error("`{text}` is not an image reference: {why}")]
+    #[error("`{name}` cannot name an environment variable")]
+    #[diagnostic(
+        code(onefront::name),
+        help(
+            "a secret is read from an environment variable: letters, digits and `_`, not starting with a digit, such as `secret(\"DB_PASSWORD\")`"
+        )
+    )]
+    BadVariable {
+        name: String,
+        #[label("not allowed")]
+        span: Span,
+    },
+
+    #[error("`{text}` is not an image reference: {fault}")]
     #[diagnostic(
         code(onefront::image),
         help(
@@ -299,7 +344,7 @@ pub enum Diagnostic {
     )]
     BadImage {
         text: String,
-        why: String,
+        fault: ImageFault,
         #[label("not `[registry/]name:tag`")]
         span: Span,
     },
@@ -309,40 +354,107 @@ pub enum Diagnostic {
     #[diagnostic(code(onefront::P2))]
     WrongType {
         name: String,
-        expected: String,
-        found: String,
-        #[label("{expected_short}")]
+        expected: Expected,
+        found: Literal,
+        #[label("expected {}", expected.short())]
         span: Span,
-        expected_short: String,
         #[help]
-        help: String,
+        fix: TypeFix,
+    },
+
+    #[error("`{role}` must be a port number from 1 to 65535, not {port}")]
+    #[diagnostic(code(onefront::P2), help("ports go from 1 to 65535"))]
+    PortOutOfRange {
+        role: String,
+        port: u64,
+        #[label("not a port")]
+        span: Span,
+    },
+
+    #[error(
+        "`capabilities` must be a capability name in capitals, such as `SYS_ADMIN`, not {found}"
+    )]
+    #[diagnostic(
+        code(onefront::P2),
+        help(
+            "write the names of `man 7 capabilities` without `CAP_`: `capabilities [SYS_ADMIN, NET_ADMIN]`"
+        )
+    )]
+    NotACapability {
+        found: Literal,
+        #[label("not a capability")]
+        span: Span,
     },
 
     // -- layout and publishing ------------------------------------------------
-    #[error("{what}")]
-    #[diagnostic(code(onefront::layout))]
-    Layout {
-        what: String,
-        #[label("{label}")]
+    #[error("`layout custom` lists no container")]
+    #[diagnostic(
+        code(onefront::layout),
+        help(
+            "add a block per container, such as `container one runs all {{ }}`, or use `layout all-in-one`"
+        )
+    )]
+    EmptyCustomLayout {
+        #[label("no `container NAME runs SERVICE` follows")]
         span: Span,
-        label: String,
-        #[help]
-        help: String,
+    },
+
+    #[error("`{statement}` needs services in containers of their own")]
+    #[diagnostic(
+        code(onefront::layout),
+        help("write `layout reference` (or `layout custom`) to run services apart")
+    )]
+    NeedsSeparateContainers {
+        /// `without` or `external`.
+        statement: &'static str,
+        #[label("the `{layout}` layout runs every service in one container")]
+        span: Span,
+        layout: String,
+    },
+
+    #[error("layout `{layout}` already decides what each container runs")]
+    #[diagnostic(
+        code(onefront::layout),
+        help("write `layout custom` to list the containers yourself, or drop `runs ...`")
+    )]
+    RunsInStdlibLayout {
+        layout: String,
+        #[label("`runs` is for `layout custom`")]
+        span: Span,
+    },
+
+    #[error("`{service}` cannot run outside the deployment")]
+    #[diagnostic(
+        code(onefront::layout),
+        help(
+            "only services that a `*_HOST` parameter names can be external; leave `{service}` out with `without {service}` instead"
+        )
+    )]
+    NotExternal {
+        service: String,
+        #[label("no parameter points at this service")]
+        span: Span,
     },
 
     #[error("`{role}` has no {side} port to publish")]
-    #[diagnostic(code(onefront::N1))]
+    #[diagnostic(
+        code(onefront::N1),
+        help("remove `from ...`: `{role}` always publishes its one container-side port")
+    )]
     NoSuchSide {
         role: String,
-        side: &'static str,
+        side: Side,
         #[label("only one container-side port")]
         span: Span,
-        #[help]
-        help: String,
     },
 
     #[error("`{param}` is derived from `publish {role}` and cannot differ from it")]
-    #[diagnostic(code(onefront::D1))]
+    #[diagnostic(
+        code(onefront::D1),
+        help(
+            "remove `{param}` from `env` and write `publish {role} {written}`: onefront sets `{param}` from the published port"
+        )
+    )]
     DerivedMismatch {
         param: String,
         role: String,
@@ -352,58 +464,78 @@ pub enum Diagnostic {
         written: String,
         #[label("published as {derived} here")]
         published: Option<Span>,
-        #[help]
-        help: String,
     },
 
     // -- rules of the reference ----------------------------------------------
-    #[error("`{param}` is required in {container} ({service}) but not set")]
-    #[diagnostic(code(onefront::P3))]
+    #[error("`{param}` is required in {containers} ({services}) but not set")]
+    #[diagnostic(code(onefront::P3), help("add `{param} = {sample}` to `env`: {doc}"))]
     Required {
         param: String,
-        container: String,
-        service: String,
+        containers: AllOf,
+        services: Commas,
         #[label("no `{param}` here")]
         span: Span,
-        #[help]
-        help: String,
+        sample: Sample,
+        /// What the parameter is, from the reference.
+        doc: String,
     },
 
-    #[error("`{param}` has no effect here: {why}")]
-    #[diagnostic(code(onefront::P4), severity(Warning))]
+    #[error("`{param}` has no effect here: {unread}")]
+    #[diagnostic(
+        code(onefront::P4),
+        severity(Warning),
+        help("it is read by {readers} only: {}", unread.fix())
+    )]
     OutOfScope {
         param: String,
-        why: String,
+        unread: Unread,
         #[label("read by no container it reaches")]
         span: Span,
-        #[help]
-        help: String,
+        readers: Commas,
     },
 
-    #[error("{what}")]
-    #[diagnostic(code(onefront::P5))]
-    ServiceChoice {
-        what: String,
-        #[label("{label}")]
+    #[error("container `{container}` does not say which service it runs")]
+    #[diagnostic(
+        code(onefront::P5),
+        help("write `container {container} runs SERVICE {{ ... }}`")
+    )]
+    NoRuns {
+        container: String,
+        #[label("no `runs`: it would start every service")]
         span: Span,
-        label: String,
-        #[help]
-        help: String,
+    },
+
+    #[error("`{param}` is set by the layout, not in `env`")]
+    #[diagnostic(
+        code(onefront::P5),
+        help(
+            "to choose what each container runs, write `layout custom` and `container NAME runs SERVICE {{ }}`"
+        )
+    )]
+    ServiceByHand {
+        param: String,
+        #[label("set by hand here")]
+        span: Span,
     },
 
     #[error("`{param}` is set without `{partner}`")]
-    #[diagnostic(code(onefront::P6))]
+    #[diagnostic(
+        code(onefront::P6),
+        help("add `{partner}` beside it, or remove `{param}`")
+    )]
     Unpaired {
         param: String,
         partner: String,
         #[label("needs `{partner}` too")]
         span: Span,
-        #[help]
-        help: String,
     },
 
     #[error("`{param}` and `{other}` give the same thing twice")]
-    #[diagnostic(code(onefront::P6), severity(Warning))]
+    #[diagnostic(
+        code(onefront::P6),
+        severity(Warning),
+        help("keep one: `{other}` (a file in the container) or `{param}` (the content)")
+    )]
     BothForms {
         param: String,
         other: String,
@@ -411,20 +543,24 @@ pub enum Diagnostic {
         span: Span,
         #[label("the other form")]
         other_span: Span,
-        #[help]
-        help: String,
     },
 
-    #[error("`{param}` points at `{path}`, which nothing mounts in {container}")]
-    #[diagnostic(code(onefront::P7), severity(Warning))]
+    #[error("`{param}` points at `{path}`, which nothing mounts in {containers}")]
+    #[diagnostic(
+        code(onefront::P7),
+        severity(Warning),
+        help(
+            "mount the host directory that holds it: `mount /etc/opennebula{dir} at {dir} readonly`"
+        )
+    )]
     FileNotMounted {
         param: String,
         path: String,
-        container: String,
+        containers: AllOf,
         #[label("no mount or volume holds this path")]
         span: Span,
-        #[help]
-        help: String,
+        /// The directory of `path`.
+        dir: String,
     },
 
     #[error("`{param}` names a container by its address `{address}`")]
@@ -445,7 +581,10 @@ pub enum Diagnostic {
     #[error(
         "`{param}` must equal the port `publish {role}` publishes: both sides use the same number"
     )]
-    #[diagnostic(code(onefront::N2))]
+    #[diagnostic(
+        code(onefront::N2),
+        help("remove `{param}` from `env`: `publish {role}` sets it to {published_port}")
+    )]
     FollowMismatch {
         param: String,
         role: String,
@@ -455,12 +594,13 @@ pub enum Diagnostic {
         #[label("published as {published_port} here")]
         published: Span,
         published_port: String,
-        #[help]
-        help: String,
     },
 
     #[error("`{param}` advertises another port than `publish {role}` publishes")]
-    #[diagnostic(code(onefront::N3))]
+    #[diagnostic(
+        code(onefront::N3),
+        help("remove `{param}` from `env`: `publish {role}` sets it to {published_port}")
+    )]
     AdvertisedMismatch {
         param: String,
         role: String,
@@ -470,12 +610,13 @@ pub enum Diagnostic {
         #[label("published as {published_port} here")]
         published: Span,
         published_port: String,
-        #[help]
-        help: String,
     },
 
     #[error("`{role}` is published, but nothing listens on its port while `{switch}` is off")]
-    #[diagnostic(code(onefront::N4))]
+    #[diagnostic(
+        code(onefront::N4),
+        help("turn `{switch}` on, or write `publish {role} off`")
+    )]
     NothingListens {
         role: String,
         switch: String,
@@ -483,12 +624,15 @@ pub enum Diagnostic {
         span: Span,
         #[label("`{switch}` turned off here")]
         switch_span: Option<Span>,
-        #[help]
-        help: String,
     },
 
     #[error("`{role}` publishes its TLS port, but the TLS proxy is off")]
-    #[diagnostic(code(onefront::D2))]
+    #[diagnostic(
+        code(onefront::D2),
+        help(
+            "write `from plain` (or nothing: onefront picks the plain port while `{switch}` is off), or turn `{switch}` on"
+        )
+    )]
     TlsSideWithoutProxy {
         role: String,
         switch: String,
@@ -496,24 +640,22 @@ pub enum Diagnostic {
         span: Span,
         #[label("`{switch}` turned off here")]
         switch_span: Option<Span>,
-        #[help]
-        help: String,
     },
 
-    #[error("{address}:{port}/{protocol} is published twice: {first_role} and {role}")]
+    #[error("{address}:{port}/{protocol} is published twice: {first_publisher} and {publisher}")]
     #[diagnostic(code(onefront::N5))]
     Collision {
         address: String,
         port: u16,
-        protocol: String,
-        role: String,
-        first_role: String,
-        #[label("{role} publishes it here")]
+        protocol: Protocol,
+        publisher: Publisher,
+        first_publisher: Publisher,
+        #[label("{publisher} publishes it here")]
         span: Span,
         /// Labelled by [`render`], in its own file when it is in another.
         first: Option<Span>,
         #[help]
-        help: String,
+        fix: Separate,
     },
 
     #[error("SSH is published on port 22 of every address, where the host's own sshd listens")]
@@ -532,35 +674,46 @@ pub enum Diagnostic {
     #[error(
         "SSH is published on port {port}: every hypervisor node needs an SSH config entry for the front-end"
     )]
-    #[diagnostic(code(onefront::N6), severity(Warning))]
+    #[diagnostic(
+        code(onefront::N6),
+        severity(Warning),
+        help(
+            "add this to ~/.ssh/config of oneadmin on every node:\n    Host {host}\n      Port {port}"
+        )
+    )]
     SshPortMoved {
         port: u16,
+        /// The SSH endpoint advertised to the nodes.
+        host: String,
         #[label("not 22")]
         span: Span,
-        #[help]
-        help: String,
     },
 
     #[error("port {port} is below 1024: rootless Podman cannot publish it")]
-    #[diagnostic(code(onefront::N7), severity(Warning))]
+    #[diagnostic(
+        code(onefront::N7),
+        severity(Warning),
+        help(
+            "publish it at 1024 or above (`publish {role} {}`), run Podman as root, or lower net.ipv4.ip_unprivileged_port_start",
+            8000 + u32::from(*port)
+        )
+    )]
     PrivilegedPort {
         port: u16,
         role: String,
         #[label("{role} on {port}")]
         span: Span,
-        #[help]
-        help: String,
     },
 
-    #[error("`{container}` runs {what} and must be privileged")]
+    #[error("`{container}` runs {need} and must be privileged")]
     #[diagnostic(code(onefront::C1))]
     NeedsPrivileged {
         container: String,
-        what: String,
+        need: Privilege,
         #[label("not privileged")]
         span: Span,
         #[help]
-        help: String,
+        fix: PrivilegeFix,
     },
 
     #[error("`{container}` runs {service}, which needs the `{cap}` capability")]
@@ -572,7 +725,7 @@ pub enum Diagnostic {
         #[label("no `{cap}` and not privileged")]
         span: Span,
         #[help]
-        help: String,
+        fix: CapabilityFix,
     },
 
     #[error("{client_service} in `{client}` cannot reach {server_service} in `{server}`")]
@@ -582,11 +735,11 @@ pub enum Diagnostic {
         client_service: String,
         server: String,
         server_service: String,
-        #[label("{why}")]
+        #[label("`{switch}` is off")]
         span: Span,
-        why: String,
+        switch: String,
         #[help]
-        help: String,
+        fix: SwitchFix,
     },
 
     #[error(
@@ -614,31 +767,48 @@ pub enum Diagnostic {
         span: Span,
         count: usize,
         #[help]
-        help: String,
+        fix: Unshared,
     },
 
     #[error("`{volume}` must be the same in every container that uses it")]
-    #[diagnostic(code(onefront::C6))]
+    #[diagnostic(
+        code(onefront::C6),
+        help(
+            "set `volume {volume}` once for the whole deployment, not in one container: {users} share it"
+        )
+    )]
     VolumeDiffers {
         volume: String,
         #[label("`{container}` gets another `{volume}`")]
         span: Span,
         container: String,
-        #[help]
-        help: String,
+        /// The services that share the volume.
+        users: Commas,
     },
 
-    #[error("{what}")]
-    #[diagnostic(code(onefront::C7))]
+    #[error("{service} runs in two containers")]
+    #[diagnostic(code(onefront::C7), help("keep one of the two containers"))]
     ServiceTwice {
-        what: String,
-        #[label("{label}")]
+        service: String,
+        #[label("`{container}` runs it again")]
         span: Span,
-        label: String,
+        container: String,
         #[label("first here")]
-        first: Option<Span>,
-        #[help]
-        help: String,
+        first: Span,
+    },
+
+    #[error("`{container}` runs {service} beside other containers")]
+    #[diagnostic(
+        code(onefront::C7),
+        help(
+            "`{service}` cannot share a deployment with other services: use `layout all-in-one`, or give this container one service"
+        )
+    )]
+    RunsAlone {
+        container: String,
+        service: String,
+        #[label("{service} stands alone")]
+        span: Span,
     },
 
     #[error("{service} needs {needed}, which this deployment neither runs nor names")]
@@ -649,40 +819,51 @@ pub enum Diagnostic {
         #[label("{needed} left out")]
         span: Span,
         #[help]
-        help: String,
+        fix: Provide,
     },
 
     #[error("{service} works badly without {needed}, which this deployment neither runs nor names")]
-    #[diagnostic(code(onefront::C8), severity(Warning))]
+    #[diagnostic(
+        code(onefront::C8),
+        severity(Warning),
+        help("{needed} is the {doc}; {fix}")
+    )]
     MissingHelper {
         service: String,
         needed: String,
         #[label("{needed} left out")]
         span: Span,
-        #[help]
-        help: String,
+        /// What the needed service is, from the reference.
+        doc: String,
+        fix: Provide,
     },
 
-    #[error("restart `{policy}`: {consequence}")]
-    #[diagnostic(code(onefront::R1), severity(Warning))]
+    #[error("restart `{policy}`: {downtime}")]
+    #[diagnostic(
+        code(onefront::R1),
+        severity(Warning),
+        help("remove `restart {policy}` to get `{expected}`")
+    )]
     RestartPolicy {
-        policy: String,
-        consequence: String,
+        policy: Policy,
+        downtime: Downtime,
         #[label("the `{layout}` layout restarts `{expected}`")]
         span: Span,
         layout: String,
-        expected: String,
-        #[help]
-        help: String,
+        expected: Policy,
     },
 
     #[error("rootless Podman: the containers come back after a reboot only if the user lingers")]
-    #[diagnostic(code(onefront::R2), severity(Warning))]
+    #[diagnostic(
+        code(onefront::R2),
+        severity(Warning),
+        help(
+            "the generated unit is a user unit: run `loginctl enable-linger USER` once so that it starts at boot, or run Podman as root"
+        )
+    )]
     NoBootUnit {
         #[label("podman")]
         span: Span,
-        #[help]
-        help: String,
     },
 
     #[error("maintenance mode: the containers start, but none of their services do")]
@@ -701,23 +882,17 @@ pub enum Diagnostic {
     #[error(
         "`{param}` is a secret written in the file: its value will stand in clear text in docker-compose.yml and custom.env"
     )]
-    #[diagnostic(code(onefront::secret), severity(Warning))]
+    #[diagnostic(
+        code(onefront::secret),
+        severity(Warning),
+        help(
+            "write `{param} = secret` and give the value at deploy time: in secrets.env beside the unit, or in the environment of `docker compose`"
+        )
+    )]
     InlineSecret {
         param: String,
         #[label("a secret, inline")]
         span: Span,
-        #[help]
-        help: String,
-    },
-
-    #[error("{what} is not supported yet")]
-    #[diagnostic(code(onefront::unsupported))]
-    Unsupported {
-        what: String,
-        #[label("not supported")]
-        span: Span,
-        #[help]
-        help: String,
     },
 
     // -- onefront's own rules ---------------------------------------------------
@@ -731,7 +906,7 @@ pub enum Diagnostic {
         #[label("first mounted here")]
         other: Option<Span>,
         #[help]
-        help: String,
+        fix: MountFix,
     },
 
     #[error(
@@ -751,15 +926,19 @@ pub enum Diagnostic {
         first: Span,
     },
 
-    #[error("secret variable `{variable}` would be filled from elsewhere: {why}")]
-    #[diagnostic(code(onefront::O3))]
+    #[error("secret variable `{variable}` would be filled from elsewhere: {clash}")]
+    #[diagnostic(
+        code(onefront::O3),
+        help("read it from a variable of its own: `{param} = secret(\"{proposal}\")`")
+    )]
     SecretVariable {
         variable: String,
-        why: String,
+        clash: Clash,
         #[label("not the password you mean")]
         span: Span,
-        #[help]
-        help: String,
+        param: String,
+        /// A variable no one else fills.
+        proposal: String,
     },
 
     #[error(
@@ -773,7 +952,7 @@ pub enum Diagnostic {
     )]
     PortTaken {
         port: u16,
-        protocol: String,
+        protocol: Protocol,
         container: String,
         service: String,
         /// The reference's port of the listener that moved.
@@ -784,24 +963,29 @@ pub enum Diagnostic {
         span: Span,
     },
 
-    #[error("`{name}` cannot name a deployment: {why}")]
-    #[diagnostic(code(onefront::O4))]
+    #[error("`{name}` cannot name a deployment: {fault}")]
+    #[diagnostic(
+        code(onefront::O4),
+        help(
+            "name it `{fixed}`: lower-case letters, digits, `_` and `-`, starting with a letter or digit, 2 to 63 characters"
+        )
+    )]
     DeploymentName {
         name: String,
-        why: String,
+        fault: NameFault,
         #[label("Docker Compose refuses this name")]
         span: Span,
-        #[help]
-        help: String,
+        /// The name made acceptable.
+        fixed: String,
     },
 
-    #[error("the embedded stdlib is faulty: {what}")]
+    #[error("the embedded stdlib is faulty: {fault}")]
     #[diagnostic(
         code(onefront::internal),
         help("this is a bug in onefront's stdlib; please report it")
     )]
     StdlibFault {
-        what: String,
+        fault: Fault,
         #[label("here")]
         span: Span,
     },
@@ -917,9 +1101,9 @@ impl Diagnostic {
             }
             Diagnostic::Collision {
                 first: Some(first),
-                first_role,
+                first_publisher,
                 ..
-            } => vec![(*first, format!("{first_role} publishes it here"))],
+            } => vec![(*first, format!("{first_publisher} publishes it here"))],
             _ => Vec::new(),
         }
     }
@@ -933,189 +1117,4 @@ impl Diagnostic {
             _ => None,
         }
     }
-}
-
-/// One diagnostic reported on file `file`, rendered as people read it: its
-/// labels in the text they point into, a place in another file as a note
-/// with that file's text.
-#[must_use]
-pub fn render(
-    handler: &GraphicalReportHandler,
-    sources: &Sources<'_>,
-    file: SourceId,
-    diagnostic: &Diagnostic,
-) -> String {
-    let home = diagnostic.home().unwrap_or(file);
-    let named = |id: SourceId| {
-        sources
-            .get(id)
-            .map(|(name, text)| NamedSource::new(name, Windowed(text.to_owned())))
-    };
-    let mut near = Vec::new();
-    let mut notes = Vec::new();
-    for (span, label) in diagnostic.elsewhere() {
-        let labeled = LabeledSpan::new_with_span(Some(label), span);
-        if span.source == home {
-            near.push(labeled);
-        } else if let Some(source) = named(span.source) {
-            let message = format!("see {}", source.name());
-            notes.push(Note {
-                message,
-                label: labeled,
-                source,
-            });
-        }
-    }
-    let located = Located {
-        inner: diagnostic,
-        source: named(home),
-        near,
-        notes,
-    };
-    let mut out = String::new();
-    let _ = handler.render_report(&mut out, &located);
-    out
-}
-
-/// A source text whose snippets stay short: around a label on a very long
-/// line (a minified file, a pasted blob), only a window of that line is
-/// shown, not megabytes of it.
-#[derive(Debug)]
-struct Windowed(String);
-
-impl Windowed {
-    /// Longer snippets than this are cut down to a window.
-    const LONGEST: usize = 2000;
-    /// How much of the line a window shows on each side of the label.
-    const AROUND: usize = 120;
-}
-
-impl miette::SourceCode for Windowed {
-    fn read_span<'a>(
-        &'a self,
-        span: &miette::SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let contents = self.0.read_span(span, before, after)?;
-        if contents.data().len() <= Self::LONGEST {
-            return Ok(contents);
-        }
-        let text = self.0.as_str();
-        let floor = |mut i: usize| {
-            while !text.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
-        };
-        let from = span.offset().min(text.len());
-        let to = (from + span.len()).min(text.len());
-        let line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[to..].find('\n').map_or(text.len(), |i| to + i);
-        let start = floor(from.saturating_sub(Self::AROUND).max(line_start));
-        let end = floor((to + Self::AROUND).min(line_end)).max(to);
-        let line = text[..start].matches('\n').count();
-        Ok(Box::new(miette::MietteSpanContents::new(
-            &text.as_bytes()[start..end],
-            miette::SourceSpan::new(start.into(), end - start),
-            line,
-            start - line_start,
-            1,
-        )))
-    }
-}
-
-/// A diagnostic with the text its labels point into.
-#[derive(Debug)]
-struct Located<'a> {
-    inner: &'a Diagnostic,
-    source: Option<NamedSource<Windowed>>,
-    /// Places of [`Diagnostic::elsewhere`] in the same text.
-    near: Vec<LabeledSpan>,
-    /// Places of [`Diagnostic::elsewhere`] in other texts.
-    notes: Vec<Note>,
-}
-
-impl std::fmt::Display for Located<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.inner.fmt(f)
-    }
-}
-
-impl std::error::Error for Located<'_> {}
-
-impl MietteDiagnostic for Located<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.inner.code()
-    }
-
-    fn severity(&self) -> Option<miette::Severity> {
-        self.inner.severity()
-    }
-
-    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.inner.help()
-    }
-
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let own = self.inner.labels().into_iter().flatten();
-        Some(Box::new(own.chain(self.near.iter().cloned()).map(
-            |label| {
-                // A label over a huge value underlines its start, so that the
-                // snippet stays a window (see `Windowed`).
-                let len = label.len().min(Windowed::AROUND);
-                LabeledSpan::new(label.label().map(str::to_owned), label.offset(), len)
-            },
-        )))
-    }
-
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn MietteDiagnostic> + 'b>> {
-        if self.notes.is_empty() {
-            return None;
-        }
-        Some(Box::new(
-            self.notes.iter().map(|n| n as &dyn MietteDiagnostic),
-        ))
-    }
-}
-
-/// A place in another file that a diagnostic names.
-#[derive(Debug)]
-struct Note {
-    message: String,
-    label: LabeledSpan,
-    source: NamedSource<Windowed>,
-}
-
-impl std::fmt::Display for Note {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Note {}
-
-impl MietteDiagnostic for Note {
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(miette::Severity::Advice)
-    }
-
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(self.label.clone())))
-    }
-}
-
-/// The renderer of snapshots and of terminals without colour: unicode,
-/// no colour, 80 columns.
-#[must_use]
-pub fn plain_handler() -> GraphicalReportHandler {
-    GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(80)
 }
