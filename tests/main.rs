@@ -12,6 +12,7 @@ mod support {
     pub mod generate;
     pub mod output_directive;
     pub mod reference;
+    pub mod spec;
     pub mod tempdir;
     pub mod tool_server;
     pub mod tools;
