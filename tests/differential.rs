@@ -58,7 +58,7 @@ use crate::support::spec::File;
 use crate::support::tempdir::TempDir;
 
 /// Files per normal run.
-const CASES: u32 = 250;
+const CASES: u32 = 200;
 /// The normal run's seed.
 const SEED: u64 = 0x0_D1FF_2026;
 
