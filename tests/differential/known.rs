@@ -1,4 +1,15 @@
-//! The failures known and not yet fixed.
+//! The failures known and not yet fixed, as data: each [`Known`] names a
+//! class, says which tool rejects it or how the environment differs, holds
+//! a minimal file (as text, and as data that renders to that text), and a
+//! predicate over a generated deployment or file.
+//!
+//! The generator keeps no file that any predicate matches, so the normal
+//! run stays green while the bugs are open; `every_known_failure_still_fails`
+//! runs each minimal file through the tools and fails once one passes.
+//! When onefront fixes a class: delete its entry (that test says so), and
+//! the generator makes such files again. When the test finds a new class:
+//! add an entry with the shrunk file, and a predicate that matches exactly
+//! the construct, no wider, so that the rest of the language stays covered.
 
 use std::path::Path;
 
@@ -179,8 +190,8 @@ pub(super) fn mounts_collide(d: &Deployment) -> bool {
 
 pub(super) const LINE_BREAKS: &[char] = &['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'];
 
-/// The known failures, each with its minimal file; see the module
-/// documentation.
+/// The known failures, each with its minimal file (see the module
+/// documentation for how the list works).
 pub(super) const KNOWN: &[Known] = &[
     Known {
         id: "image-not-pullable",
