@@ -9,13 +9,18 @@
 //! the real tools, the stdlib against the reference tables, the command line.
 
 mod support {
+    pub mod generate;
     pub mod output_directive;
+    pub mod reference;
+    pub mod spec;
     pub mod tempdir;
+    pub mod tool_server;
     pub mod tools;
     pub mod values;
 }
 
 mod cli;
+mod differential;
 mod examples;
 mod formats;
 mod fuzz_corpus;
