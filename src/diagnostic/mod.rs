@@ -895,7 +895,29 @@ pub enum Diagnostic {
         span: Span,
     },
 
+    #[error("`{name}` cannot be a secret: which ports are published follows from its value")]
+    #[diagnostic(
+        code(onefront::P2),
+        help("write its value in the file: onefront needs it to publish the right ports")
+    )]
+    SecretShapesPorts {
+        name: String,
+        #[label("known only at deploy time")]
+        span: Span,
+    },
+
     // -- onefront's own rules ---------------------------------------------------
+    #[error("`{path}` is the root of the container: nothing can be mounted there")]
+    #[diagnostic(
+        code(onefront::O1),
+        help("mount it at a folder inside the container, such as `/srv/data`")
+    )]
+    MountOnRoot {
+        path: String,
+        #[label("this is the container's whole file system")]
+        span: Span,
+    },
+
     #[error("`{path}` is mounted twice in `{container}`")]
     #[diagnostic(code(onefront::O1))]
     MountedTwice {

@@ -653,6 +653,10 @@ fn named_volumes(
         .map(|name| {
             // A block names a volume for its own container only: one of a
             // container that does not mount it renames nothing.
+            let named = |v: &crate::ir::resolved::Volume| match &v.source {
+                VolumeSource::Named(Some(explicit)) => Some(explicit.clone()),
+                _ => None,
+            };
             let from_blocks = containers
                 .iter()
                 .filter(|c| {
@@ -660,16 +664,10 @@ fn named_volumes(
                         .iter()
                         .any(|m| m.source == MountSource::Volume(name.to_owned()))
                 })
-                .find_map(|c| c.spec_in(resolved)?.volumes.get(name));
-            let explicit =
-                resolved
-                    .volumes
-                    .get(name)
-                    .or(from_blocks)
-                    .and_then(|v| match &v.source {
-                        VolumeSource::Named(Some(explicit)) => Some(explicit.clone()),
-                        _ => None,
-                    });
+                .filter_map(|c| c.spec_in(resolved)?.volumes.get(name))
+                .find_map(named);
+            // The block of a container that mounts it is the more specific.
+            let explicit = from_blocks.or_else(|| resolved.volumes.get(name).and_then(named));
             (name.to_owned(), explicit)
         })
         .collect()

@@ -101,8 +101,19 @@ fn image_fault(text: &str) -> Option<ImageFault> {
         })
 }
 
-/// `host[:port]`, a host being DNS labels joined by `.`.
+/// `host[:port]`, a host being DNS labels joined by `.` or an IPv6
+/// address in brackets.
 fn is_registry(text: &str) -> bool {
+    if let Some(rest) = text.strip_prefix('[') {
+        let Some((address, port)) = rest.split_once(']') else {
+            return false;
+        };
+        let port_ok = port.is_empty()
+            || port
+                .strip_prefix(':')
+                .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+        return address.parse::<std::net::Ipv6Addr>().is_ok() && port_ok;
+    }
     let (host, port) = text.split_once(':').unwrap_or((text, "1"));
     let label = |l: &str| {
         !l.is_empty()
@@ -506,6 +517,7 @@ mod tests {
             "a--b:1",
             "a.b/c:d",
             "one/two-three_four.five:6.0_beta-1",
+            "[::1]:5000/x:y",
         ] {
             assert_eq!(image_fault(good), None, "{good}");
         }

@@ -46,6 +46,16 @@ impl Resolver<'_> {
                     self.gaps.params.insert(name.text.clone());
                     return None;
                 }
+                if self.shapes_ports(&name.text) {
+                    // Which ports are published follows from its value, so
+                    // the value must be known when onefront compiles.
+                    self.report(Diagnostic::SecretShapesPorts {
+                        name: name.text.clone(),
+                        span: assignment.value.span,
+                    });
+                    self.gaps.params.insert(name.text.clone());
+                    return None;
+                }
                 SettingValue::Secret(variable)
             }
             kind => match types::check(&param.ty, kind) {
@@ -62,6 +72,15 @@ impl Resolver<'_> {
             value,
             value_span: assignment.value.span,
         })
+    }
+
+    /// Whether a parameter decides a port: a switch a port listens under, or
+    /// the number a port follows.
+    fn shapes_ports(&self, name: &str) -> bool {
+        self.reference
+            .listens
+            .iter()
+            .any(|l| l.when.as_deref() == Some(name) || l.follows.as_deref() == Some(name))
     }
 
     pub(super) fn wrong_type(&mut self, name: &str, value: &ast::Value, mismatch: types::Mismatch) {

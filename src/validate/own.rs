@@ -99,9 +99,21 @@ fn o5_one_listener_per_port(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// mount where the layout keeps a volume drops the volume without a word.
 fn o1_one_mount_per_path(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for container in &cx.deployment.containers {
-        let mut at: HashMap<&str, &MountEntry> = HashMap::new();
+        let mut at: HashMap<String, &MountEntry> = HashMap::new();
         for mount in &container.mounts {
-            let Some(first) = at.insert(&mount.target, mount) else {
+            let target = clean(&mount.target);
+            if target == "/" {
+                // Docker refuses to mount over a container's whole tree.
+                out.push(Diagnostic::MountOnRoot {
+                    path: mount.target.clone(),
+                    span: mount
+                        .origin
+                        .span()
+                        .unwrap_or_else(|| cx.container_span(container)),
+                });
+                continue;
+            }
+            let Some(first) = at.insert(target, mount) else {
                 continue;
             };
             // Point at what the user wrote: the later mount, else the first.
@@ -130,6 +142,22 @@ fn o1_one_mount_per_path(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             });
         }
     }
+}
+
+/// A container path as Compose cleans it: no `.`, `..`, doubled or
+/// trailing `/`.
+fn clean(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    format!("/{}", parts.join("/"))
 }
 
 /// O2: a Docker volume name given with `named` belongs to one volume of one

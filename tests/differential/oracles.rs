@@ -519,9 +519,12 @@ pub(super) fn yaml_problems(d: &Deployment, file: &Path) -> Vec<String> {
         }
         let mut targets = BTreeMap::new();
         for v in s["volumes"].as_array().into_iter().flatten() {
-            *targets
-                .entry(v["target"].as_str().unwrap_or_default())
-                .or_insert(0) += 1;
+            // The short syntax is `TARGET` (anonymous) or `SOURCE:TARGET[:MODE]`.
+            let target = match v.as_str() {
+                Some(short) => short.split(':').nth(1).unwrap_or(short),
+                None => v["target"].as_str().unwrap_or_default(),
+            };
+            *targets.entry(target).or_insert(0) += 1;
         }
         for (target, n) in targets.into_iter().filter(|(_, n)| *n > 1) {
             problems.push(format!(
