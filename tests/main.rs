@@ -19,6 +19,7 @@ mod support {
     pub mod values;
 }
 
+mod as_written;
 mod cli;
 mod differential;
 mod examples;

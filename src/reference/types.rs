@@ -90,7 +90,8 @@ pub fn check(ty: &ParamType, value: &ValueKind) -> Result<String, Mismatch> {
         fix,
     };
     match (ty, value) {
-        (ParamType::Bool, ValueKind::Bool(b)) => Ok(yes_no(*b).into()),
+        // As written: the image reads yes/no and true/false alike.
+        (ParamType::Bool, ValueKind::Bool(_, word)) => Ok(word.clone()),
         // The image takes yes/no, true/false and 1/0 in any case: as written.
         (ParamType::Bool, ValueKind::Word(w)) if is_bool_word(w) => Ok(w.clone()),
         (ParamType::Bool, ValueKind::Str(s)) if is_bool_word(s) || s == "0" || s == "1" => {
@@ -143,7 +144,7 @@ pub fn check(ty: &ParamType, value: &ValueKind) -> Result<String, Mismatch> {
 #[must_use]
 pub fn render_literal(value: &ValueKind) -> Option<String> {
     Some(match value {
-        ValueKind::Bool(b) => yes_no(*b).into(),
+        ValueKind::Bool(_, word) => word.clone(),
         ValueKind::Int(n) => n.to_string(),
         ValueKind::Address(ip) => ip.to_string(),
         ValueKind::Str(s) | ValueKind::Path(s) | ValueKind::Word(s) => s.clone(),
@@ -156,10 +157,6 @@ fn is_bool_word(word: &str) -> bool {
         word.to_ascii_lowercase().as_str(),
         "yes" | "no" | "true" | "false"
     )
-}
-
-fn yes_no(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
 }
 
 /// A DNS name (or a container name, which may hold `_`).
@@ -218,8 +215,8 @@ mod tests {
     #[test]
     fn literals_fit_their_types() {
         assert_eq!(
-            check(&ParamType::Bool, &ValueKind::Bool(true)),
-            Ok("yes".into())
+            check(&ParamType::Bool, &ValueKind::Bool(true, "true".into())),
+            Ok("true".into())
         );
         assert_eq!(
             check(&ParamType::Port, &ValueKind::Int(4124)),

@@ -150,7 +150,9 @@ pub struct Value {
 pub enum ValueKind {
     Str(String),
     Int(u64),
-    Bool(bool),
+    /// `yes`, `no`, `true` or `false`: the value, and the word as written,
+    /// which is what reaches the container.
+    Bool(bool, String),
     Address(IpAddr),
     Path(String),
     List(Vec<Value>),
@@ -168,7 +170,7 @@ impl ValueKind {
             ValueKind::Str(s) => Literal::Str(s.clone()),
             ValueKind::Int(n) => Literal::Int(*n),
             ValueKind::Word(w) => Literal::Word(w.clone()),
-            ValueKind::Bool(_) => Literal::Bool,
+            ValueKind::Bool(..) => Literal::Bool,
             ValueKind::Address(_) => Literal::Address,
             ValueKind::Path(_) => Literal::Path,
             ValueKind::List(_) => Literal::List,

@@ -397,7 +397,7 @@ impl Parser {
             Rule::secret_value => {
                 ValueKind::Secret(parts(pair).next().map(|p| self.string(p).node))
             }
-            Rule::boolean => ValueKind::Bool(boolean(&pair)),
+            Rule::boolean => ValueKind::Bool(boolean(&pair), pair.as_str().to_owned()),
             Rule::list => ValueKind::List(parts(pair).map(|p| self.value(p)).collect()),
             Rule::string => ValueKind::Str(self.string(pair).node),
             Rule::ipv4 | Rule::ipv6 => ValueKind::Address(self.address(&pair).node),

@@ -37,15 +37,8 @@ pub(super) enum Seen {
 pub(super) fn seen(param: &str, value: &Value) -> Seen {
     match value {
         Value::Str(s) | Value::Word(s) | Value::Path(s) => Seen::Text(s.clone()),
-        // The language writes its boolean words as `yes` and `no`.
-        Value::Bool(s) => Seen::Text(
-            if matches!(*s, "yes" | "true") {
-                "yes"
-            } else {
-                "no"
-            }
-            .to_owned(),
-        ),
+        // Boolean words reach the container as written.
+        Value::Bool(s) => Seen::Text((*s).to_owned()),
         Value::Int(digits) => {
             let trimmed = digits.trim_start_matches('0');
             Seen::Text(if trimmed.is_empty() { "0" } else { trimmed }.to_owned())
