@@ -82,8 +82,10 @@ impl miette::SourceCode for Windowed {
             }
             i
         };
-        let from = span.offset().min(text.len());
-        let to = (from + span.len()).min(text.len());
+        // A label cut short (see `Located::labels`) may end inside a
+        // character: every slice here starts and ends on one.
+        let from = floor(span.offset().min(text.len()));
+        let to = floor((from + span.len()).min(text.len()));
         let line_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[to..].find('\n').map_or(text.len(), |i| to + i);
         let start = floor(from.saturating_sub(Self::AROUND).max(line_start));

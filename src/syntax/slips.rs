@@ -447,7 +447,10 @@ fn close_block(work: &mut String, at: usize) -> bool {
     }
     let (line_start, _) = line_at(work, at);
     if at > line_start && work[line_start..at].trim().is_empty() {
-        work.replace_range(at - 1..at, "}");
+        // The blank before `at` may be wider than a byte (U+3000).
+        let (blank_at, c) = work[..at].char_indices().last().unwrap_or((at - 1, ' '));
+        let filler = format!("}}{}", " ".repeat(c.len_utf8() - 1));
+        work.replace_range(blank_at..at, &filler);
         return true;
     }
     if line_start == 0 {
