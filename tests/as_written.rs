@@ -8,7 +8,7 @@
 //! onefront's model, so that a wrong lowering cannot agree with itself.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use onefront::span::SourceId;
 use onefront::syntax::ast::{Stmt, Value, ValueKind};
@@ -16,21 +16,6 @@ use serde_json::Value as Json;
 
 use crate::support::tempdir::TempDir;
 use crate::support::tools;
-
-/// The `.onefront` files of a folder, recursively.
-fn onefront_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(onefront_files(&path));
-        } else if path.extension().is_some_and(|e| e == "onefront") {
-            found.push(path);
-        }
-    }
-    found.sort();
-    found
-}
 
 /// Which services read each parameter, from the reference table.
 fn readers() -> BTreeMap<String, Vec<String>> {
@@ -121,8 +106,11 @@ fn secrets_of(folder: &Path) -> BTreeMap<String, String> {
 fn every_compiling_input_runs_as_written() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readers = readers();
-    let mut inputs = onefront_files(&root.join("examples"));
-    inputs.extend(onefront_files(&root.join("tests/ui")));
+    let mut inputs = crate::support::files::under(&root.join("examples"), "onefront");
+    inputs.extend(crate::support::files::under(
+        &root.join("tests/ui"),
+        "onefront",
+    ));
     let mut wrong = Vec::new();
     let mut compiled = 0;
     for path in inputs {

@@ -2,7 +2,7 @@
 //! after it. `LAYERS` is the order of `src/lib.rs`'s table; a module may use
 //! its own layer and the ones before it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The top-level modules of `src/`, earliest first. `cli` is the client of
 /// every stage and may use the crate root (`check`, `compile`).
@@ -24,20 +24,6 @@ const LAYERS: &[&str] = &[
 
 fn rank(module: &str) -> Option<usize> {
     LAYERS.iter().position(|m| *m == module)
-}
-
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            found.push(path);
-        }
-    }
-    found.sort();
-    found
 }
 
 /// The top-level module a file of `src/` belongs to (`None` for the crate
@@ -86,7 +72,7 @@ fn no_module_uses_a_later_stage() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut wrong = Vec::new();
     let mut seen_modules = Vec::new();
-    for file in rust_files(&src) {
+    for file in crate::support::files::under(&src, "rs") {
         let Some(module) = module_of(&src, &file) else {
             continue;
         };

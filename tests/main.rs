@@ -9,6 +9,7 @@
 //! the real tools, the stdlib against the reference tables, the command line.
 
 mod support {
+    pub mod files;
     pub mod generate;
     pub mod output_directive;
     pub mod reference;

@@ -13,7 +13,7 @@
 //! Names and values are data: `"0.0.0.0".to_owned()`, `"without"` or
 //! a `format!` that builds no diagnostic pass.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Names of fields and bindings that carry words.
 const PROSE_FIELDS: &[&str] = &[
@@ -271,20 +271,6 @@ fn prose_fields(enum_source: &str) -> Vec<String> {
         .collect()
 }
 
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            found.push(path);
-        }
-    }
-    found.sort();
-    found
-}
-
 /// The files that may word a diagnostic: the diagnostic module. `cli`
 /// words its own messages (usage, `explain`), which are not diagnostics,
 /// but builds no diagnostic either: it is checked too, except for
@@ -294,7 +280,7 @@ fn no_stage_words_a_diagnostic() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let diagnostic = src.join("diagnostic");
     let mut wrong = Vec::new();
-    for file in rust_files(&src) {
+    for file in crate::support::files::under(&src, "rs") {
         if file.starts_with(&diagnostic) {
             continue;
         }
