@@ -51,13 +51,7 @@ impl Resolver<'_> {
             self.check_name(Thing::Volume, &ident);
         }
         if let Some(first) = volumes.get(&volume.name.text) {
-            let first = first.span;
-            self.report(Diagnostic::Duplicate {
-                kind: Thing::Volume,
-                name: volume.name.text.clone(),
-                span: volume.name.span,
-                first,
-            });
+            self.duplicate(Thing::Volume, &volume.name, first.span);
             return;
         }
         volumes.insert(
@@ -126,13 +120,7 @@ impl Resolver<'_> {
             }
         };
         if let Some(first) = resolved.externals.get(&service.text) {
-            let first = first.span;
-            self.report(Diagnostic::Duplicate {
-                kind: Thing::ExternalService,
-                name: service.text.clone(),
-                span: service.span,
-                first,
-            });
+            self.duplicate(Thing::ExternalService, service, first.span);
             return;
         }
         resolved.externals.insert(

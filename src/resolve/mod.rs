@@ -188,6 +188,16 @@ impl Resolver<'_> {
         self.diagnostics.push(diagnostic);
     }
 
+    /// Reports `ident` given again, `first` where it was first given.
+    pub(super) fn duplicate(&mut self, kind: Thing, ident: &Ident, first: Span) {
+        self.report(Diagnostic::Duplicate {
+            kind,
+            name: ident.text.clone(),
+            span: ident.span,
+            first,
+        });
+    }
+
     /// Records `ident` in `seen`, reporting a duplicate.
     pub(super) fn once(
         &mut self,
@@ -197,13 +207,7 @@ impl Resolver<'_> {
     ) -> bool {
         match seen.entry(ident.text.clone()) {
             Entry::Occupied(first) => {
-                let first = *first.get();
-                self.report(Diagnostic::Duplicate {
-                    kind,
-                    name: ident.text.clone(),
-                    span: ident.span,
-                    first,
-                });
+                self.duplicate(kind, ident, *first.get());
                 false
             }
             Entry::Vacant(slot) => {

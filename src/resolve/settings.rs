@@ -124,13 +124,7 @@ impl Resolver<'_> {
             return;
         };
         if let Some(first) = publishes.get(&publish.role.text) {
-            let first = first.role.span;
-            self.report(Diagnostic::Duplicate {
-                kind: Thing::Publish,
-                name: publish.role.text.clone(),
-                span: publish.role.span,
-                first,
-            });
+            self.duplicate(Thing::Publish, &publish.role, first.role.span);
             return;
         }
         let mut resolved = Publish {
