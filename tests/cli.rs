@@ -214,3 +214,15 @@ fn mistakes_between_two_files_show_both_files_in_both_commands() {
         assert!(!out.exists(), "nothing written");
     }
 }
+
+/// A file saved with a UTF-8 byte order mark (as some Windows editors do)
+/// reads like one without.
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let dir = TempDir::new();
+    let file = dir.path().join("bom.onefront");
+    let text = "\u{feff}onefront 5.13\ndeployment ab {\n  bind 192.168.1.1\n  env {\n    OPENNEBULA_FRONTEND_HOST = \"h.example.com\"\n    OPENNEBULA_FRONTEND_SSH_HOST = \"h.example.com\"\n  }\n}\n";
+    std::fs::write(&file, text).unwrap();
+    let result = onefront(&["validate", file.as_str()]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+}
