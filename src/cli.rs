@@ -13,6 +13,7 @@ use crate::reference::{Reference, STDLIBS};
 use crate::span::SourceId;
 
 mod catalog;
+mod editors;
 mod report;
 
 const EXAMPLES: &str = "\
@@ -97,6 +98,21 @@ enum Command {
         #[arg(long, default_value = "5.13")]
         reference: String,
     },
+    /// For developers: write the editor grammars under DIR/editors from
+    /// their templates (`NAME.in` -> `NAME`), filling in the keywords of
+    /// the grammar and the names of the stdlib.
+    #[command(hide = true)]
+    Editors {
+        /// Write nothing; exit 1 when a grammar differs from its template.
+        #[arg(long)]
+        check: bool,
+        /// Print the lists a template can name, with their words.
+        #[arg(long)]
+        lists: bool,
+        /// The repository root.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: Utf8PathBuf,
+    },
 }
 
 /// Output formats of `validate`.
@@ -158,6 +174,7 @@ pub fn run() -> ExitCode {
         Command::Explain { name, reference } => {
             with_reference(&printer, &reference, |r| catalog::explain(r, &name))
         }
+        Command::Editors { check, lists, root } => editors::run(&root, check, lists),
     };
     ExitCode::from(code)
 }

@@ -10,6 +10,7 @@
 //! | validate | [`validate`]    | model + where the user said it -> rule diagnostics         |
 //! | emit     | [`emit`]        | model -> [`emit::Artifact`]s                               |
 //! | write    | [`output`]      | artifacts -> files, all or nothing                         |
+//! | editors  | [`editors`]     | grammar keywords + stdlib names -> editor grammars' lists  |
 //!
 //! The forms passed between stages live in [`ir`], apart from the passes
 //! that build them. Below every stage: [`span`] (where things are written),
@@ -24,6 +25,7 @@
 
 mod cli;
 pub mod diagnostic;
+pub mod editors;
 pub mod emit;
 pub mod ir;
 pub mod kinds;

@@ -352,8 +352,9 @@ fn fix(found: &str, expected: &[String]) -> Option<SyntaxFix> {
     suggest::closest(found, candidates.iter().copied()).map(|k| SyntaxFix::DidYouMean(k.to_owned()))
 }
 
-/// Every keyword of the grammar.
-fn all_keywords() -> Vec<&'static str> {
+/// Every keyword of the grammar, in the grammar's order.
+#[must_use]
+pub fn all_keywords() -> Vec<&'static str> {
     include_str!("../../grammar/onefront.pest")
         .lines()
         .filter_map(|line| line.strip_prefix("kw_"))

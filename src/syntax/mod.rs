@@ -8,4 +8,5 @@ mod parse;
 mod slips;
 
 pub use ast::{Ident, Span, Spanned};
+pub use expected::all_keywords as keywords;
 pub use parse::{MAX_SOURCE_BYTES, parse, parse_recovering};

@@ -178,3 +178,54 @@ pub fn systemd_verify(units: &[&Path]) {
         "systemd-analyze verify {units:?}: {stderr}"
     );
 }
+
+/// `tree-sitter`, tree-sitter-cli built from crates (`.tools/cargo/bin`).
+///
+/// # Panics
+///
+/// If no `tree-sitter` is installed.
+#[must_use]
+pub fn tree_sitter() -> PathBuf {
+    find("tree-sitter", &tools_dir().join("cargo").join("bin"))
+}
+
+/// A program of the pinned npm tools (`.tools/npm/node_modules/.bin`):
+/// `vscode-tmgrammar-test`, `vsce`.
+///
+/// # Panics
+///
+/// If it is not installed.
+#[must_use]
+pub fn npm_bin(name: &str) -> PathBuf {
+    find(
+        name,
+        &tools_dir().join("npm").join("node_modules").join(".bin"),
+    )
+}
+
+/// The folder of the pinned npm packages (`.tools/npm/node_modules`), for
+/// `NODE_PATH` of scripts that `require` them (shiki).
+#[must_use]
+pub fn npm_modules() -> PathBuf {
+    tools_dir().join("npm").join("node_modules")
+}
+
+/// `node`, from Debian's `nodejs`.
+///
+/// # Panics
+///
+/// If no `node` is installed.
+#[must_use]
+pub fn node() -> PathBuf {
+    find("node", Path::new("/usr/bin"))
+}
+
+/// `vim`, from Debian's `vim` (Vim 9).
+///
+/// # Panics
+///
+/// If no `vim` is installed.
+#[must_use]
+pub fn vim() -> PathBuf {
+    find("vim", Path::new("/usr/bin"))
+}
