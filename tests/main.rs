@@ -23,6 +23,7 @@ mod support {
 mod as_written;
 mod cli;
 mod differential;
+mod editors_tree_sitter;
 mod examples;
 mod formats;
 mod fuzz_corpus;
