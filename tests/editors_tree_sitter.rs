@@ -3,7 +3,7 @@
 //! highlight tests pass, it parses every file onefront's own parser accepts
 //! without an error node, and marks an error in every file onefront refuses.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -21,20 +21,19 @@ fn grammar_dir() -> PathBuf {
 /// The captures the highlight queries use: the CLI's highlighter knows only
 /// the names of its theme, so each must be listed in the configuration.
 const CAPTURES: &[&str] = &[
-    "boolean",
     "comment",
     "comment.error",
     "constant",
     "constant.builtin",
-    "function",
+    "constant.builtin.boolean",
     "keyword",
     "number",
     "operator",
-    "property",
     "punctuation.bracket",
     "punctuation.delimiter",
     "string",
     "string.escape",
+    "string.special",
     "string.special.path",
     "type",
     "variable",
@@ -258,5 +257,207 @@ fn the_corpus_and_highlight_tests_pass() {
             "tree-sitter test ran no {part} tests:\n{}",
             printed(&output)
         );
+    }
+}
+
+/// The words of the generated list `name` (keywords, booleans, ...).
+fn vocabulary(name: &str) -> BTreeSet<String> {
+    let words = onefront::editors::Vocabulary::new().unwrap();
+    words
+        .get(name)
+        .unwrap_or_else(|| panic!("no list `{name}`"))
+        .clone()
+}
+
+/// Every literal word (`"deployment"`, `"used-by"`) of the generated
+/// `src/grammar.json`.
+fn grammar_words() -> BTreeSet<String> {
+    fn walk(value: &serde_json::Value, words: &mut BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if map.get("type").and_then(|t| t.as_str()) == Some("STRING") {
+                    if let Some(word) = map.get("value").and_then(|v| v.as_str()) {
+                        if word.starts_with(|c: char| c.is_ascii_lowercase()) {
+                            words.insert(word.to_owned());
+                        }
+                    }
+                }
+                map.values().for_each(|v| walk(v, words));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, words)),
+            _ => {}
+        }
+    }
+    let text = std::fs::read_to_string(grammar_dir().join("src/grammar.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut words = BTreeSet::new();
+    walk(&json["rules"], &mut words);
+    words
+}
+
+#[test]
+fn the_grammar_has_every_keyword_of_the_pest_grammar_and_no_other() {
+    let mut expected = vocabulary("keywords");
+    expected.extend(vocabulary("booleans"));
+    let found = grammar_words();
+    let missing: Vec<_> = expected.difference(&found).collect();
+    let extra: Vec<_> = found.difference(&expected).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "grammar.js must have the keywords of grammar/onefront.pest:\n  \
+         missing from grammar.js: {missing:?}\n  not keywords of the pest grammar: {extra:?}"
+    );
+}
+
+/// `(word, capture)` for every assertion of the highlight tests: the word of
+/// the code line above that a `^` or `<-` points at, and the capture named.
+fn highlight_assertions() -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for path in files::under(&grammar_dir().join("test/highlight"), "onefront") {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut code = "";
+        for line in text.lines() {
+            let marker = line
+                .strip_prefix('#')
+                .and_then(|rest| rest.find('^').map(|at| (at + 1, &rest[at + 1..])))
+                .or_else(|| line.strip_prefix("# <-").map(|rest| (0, rest)));
+            let Some((column, capture)) = marker else {
+                code = line;
+                continue;
+            };
+            let word: String = code
+                .get(column..)
+                .unwrap_or_default()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            found.push((word, capture.trim().to_owned()));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_highlight_tests_check_every_keyword_and_boolean() {
+    let assertions = highlight_assertions();
+    for (list, capture) in [
+        ("keywords", "keyword"),
+        ("booleans", "constant.builtin.boolean"),
+    ] {
+        let checked: BTreeSet<&str> = assertions
+            .iter()
+            .filter(|(_, c)| c == capture)
+            .map(|(word, _)| word.as_str())
+            .collect();
+        let unchecked: Vec<String> = vocabulary(list)
+            .into_iter()
+            .filter(|word| !checked.contains(word.as_str()))
+            .collect();
+        assert!(
+            unchecked.is_empty(),
+            "no `{capture}` assertion in editors/tree-sitter-onefront/test/highlight \
+             for {unchecked:?}"
+        );
+    }
+}
+
+/// One capture of `tree-sitter query`'s output: file, name, start and end.
+type Capture = (String, String, String);
+
+/// The captures `tree-sitter query QUERY` finds in `paths`: (file, capture
+/// name, `start-end` of the node).
+fn query(tree_sitter: &TreeSitter, query: &str, paths: &[String]) -> Vec<Capture> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let list = tree_sitter.dir.std_path().join("query-paths");
+    std::fs::write(&list, paths.join("\n")).unwrap();
+    let grammar = grammar_dir();
+    let query_path = grammar.join("queries").join(query);
+    let output = tree_sitter.run(
+        root,
+        "query",
+        &[
+            "--grammar-path",
+            grammar.to_str().unwrap(),
+            query_path.to_str().unwrap(),
+            "--paths",
+            list.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "tree-sitter query {query} failed:\n{}",
+        printed(&output)
+    );
+    let mut captures = Vec::new();
+    let mut file = String::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        if !line.starts_with(' ') {
+            line.trim().clone_into(&mut file);
+        } else if let Some(capture) = line.trim().strip_prefix("capture: ") {
+            // `3 - keyword, start: (4, 0), end: (4, 10), text: ...` or, for a
+            // node over several lines, `fold, start: (4, 0), end: (13, 1)`.
+            let capture = capture.split_once(" - ").map_or(capture, |(_, rest)| rest);
+            let (name, rest) = capture.split_once(", start: ").unwrap();
+            let range = rest.split(", text: ").next().unwrap();
+            captures.push((file.clone(), name.to_owned(), range.to_owned()));
+        }
+    }
+    captures
+}
+
+#[test]
+fn highlights_give_each_node_one_capture_and_folds_and_indents_compile() {
+    let tree_sitter = TreeSitter::new();
+    let files = corpus();
+    let captures = query(&tree_sitter, "highlights.scm", &files);
+    assert!(
+        captures.len() > 5_000,
+        "too few captures: {}",
+        captures.len()
+    );
+    let unknown: BTreeSet<&str> = captures
+        .iter()
+        .map(|(_, name, _)| name.as_str())
+        .filter(|name| !CAPTURES.contains(name))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "captures missing from CAPTURES (the highlight tests' theme): {unknown:?}"
+    );
+    // Two captures on one node would make the highlight depend on the
+    // editor's precedence (Neovim: the last pattern; Helix: the first).
+    let mut seen: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    let mut twice = Vec::new();
+    for (file, name, range) in &captures {
+        if let Some(first) = seen.insert((file.as_str(), range.as_str()), name.as_str()) {
+            twice.push(format!("{file} {range}: {first} and {name}"));
+        }
+    }
+    assert!(
+        twice.is_empty(),
+        "nodes with two captures:\n{}",
+        twice.join("\n")
+    );
+    let examples: Vec<String> = files
+        .into_iter()
+        .filter(|f| f.starts_with("examples/") || f.starts_with("stdlib/"))
+        .collect();
+    for (query_file, wanted) in [
+        ("folds.scm", &["fold"][..]),
+        (
+            "indents.scm",
+            &["indent.begin", "indent", "indent.branch", "outdent"][..],
+        ),
+    ] {
+        let names: BTreeSet<String> = query(&tree_sitter, query_file, &examples)
+            .into_iter()
+            .map(|(_, name, _)| name)
+            .collect();
+        for name in wanted {
+            assert!(
+                names.contains(*name),
+                "{query_file} captured no `{name}` in the examples and the stdlib: {names:?}"
+            );
+        }
     }
 }
