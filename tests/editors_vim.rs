@@ -202,9 +202,13 @@ fn check_groups(cases: &[(PathBuf, Vec<Probe>)]) {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// The examples, the stdlib and the UI corpus (many with deliberate
+/// syntax errors) load, highlighted to their last line, without an error.
 #[test]
-fn every_example_and_the_stdlib_loads_as_onefront_without_an_error() {
-    let paths = real_files();
+fn every_example_the_stdlib_and_the_ui_corpus_load_as_onefront_without_an_error() {
+    let mut paths = real_files();
+    paths.extend(files::under(&root().join("tests").join("ui"), "onefront"));
+    assert!(paths.len() > 100, "the UI corpus was not found");
     let reports = vim(&paths
         .iter()
         .map(|p| plan_entry(p, &[], false))

@@ -45,6 +45,9 @@ function! s:Load(file) abort
   let v:errmsg = ''
   messages clear
   execute 'edit' fnameescape(a:file.path)
+  " Highlight to the last line ('syn sync fromstart': from the first), so
+  " that an error of any pattern shows.
+  call synID(line('$'), max([1, col([line('$'), '$']) - 1]), 1)
   let report = {
         \ 'path': a:file.path,
         \ 'filetype': &filetype,
