@@ -24,6 +24,7 @@ mod as_written;
 mod cli;
 mod differential;
 mod editors_tree_sitter;
+mod editors_vim;
 mod examples;
 mod formats;
 mod fuzz_corpus;
