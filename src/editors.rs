@@ -93,8 +93,16 @@ impl Vocabulary {
             ),
             (
                 "volumes",
-                "canonical volume names",
-                collect(&|r| r.volumes.keys().cloned().collect()),
+                "volume names: the canonical ones and the layouts' own",
+                collect(&|r| {
+                    let canonical = r.volumes.keys().cloned();
+                    let of_layouts = r.layouts.values().flat_map(|l| {
+                        l.containers
+                            .iter()
+                            .flat_map(|c| c.volumes.iter().map(|(name, _)| name.clone()))
+                    });
+                    canonical.chain(of_layouts).collect()
+                }),
             ),
             (
                 "roles",

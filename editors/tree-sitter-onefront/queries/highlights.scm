@@ -127,10 +127,10 @@
 ; Volumes of a deployment and of the stdlib.
 (volume_stmt
   name: (identifier) @constant.builtin
-  (#any-of? @constant.builtin "opennebula_backups_db" "opennebula_datastores" "opennebula_logs" "opennebula_mysql" "opennebula_oneadmin_auth" "opennebula_oneadmin_ssh" "opennebula_oneadmin_ssh_copyback" "opennebula_oneadmin_ssh_provision" "opennebula_oneprovision_ssh" "opennebula_secret_db" "opennebula_secret_sshd" "opennebula_secret_tls" "opennebula_shared_tmp" "opennebula_shared_vmrc"))
+  (#any-of? @constant.builtin "opennebula_backups_db" "opennebula_datastores" "opennebula_db" "opennebula_logs" "opennebula_mysql" "opennebula_oneadmin_auth" "opennebula_oneadmin_ssh" "opennebula_oneadmin_ssh_copyback" "opennebula_oneadmin_ssh_provision" "opennebula_oneprovision_ssh" "opennebula_secret_db" "opennebula_secret_sshd" "opennebula_secret_tls" "opennebula_shared_tmp" "opennebula_shared_vmrc" "opennebula_srv"))
 (volume_stmt
   name: (identifier) @variable
-  (#not-any-of? @variable "opennebula_backups_db" "opennebula_datastores" "opennebula_logs" "opennebula_mysql" "opennebula_oneadmin_auth" "opennebula_oneadmin_ssh" "opennebula_oneadmin_ssh_copyback" "opennebula_oneadmin_ssh_provision" "opennebula_oneprovision_ssh" "opennebula_secret_db" "opennebula_secret_sshd" "opennebula_secret_tls" "opennebula_shared_tmp" "opennebula_shared_vmrc"))
+  (#not-any-of? @variable "opennebula_backups_db" "opennebula_datastores" "opennebula_db" "opennebula_logs" "opennebula_mysql" "opennebula_oneadmin_auth" "opennebula_oneadmin_ssh" "opennebula_oneadmin_ssh_copyback" "opennebula_oneadmin_ssh_provision" "opennebula_oneprovision_ssh" "opennebula_secret_db" "opennebula_secret_sshd" "opennebula_secret_tls" "opennebula_shared_tmp" "opennebula_shared_vmrc" "opennebula_srv"))
 (volume_def name: (identifier) @constant.builtin)
 (layout_volume name: (identifier) @constant.builtin)
 
