@@ -24,6 +24,7 @@ mod as_written;
 mod cli;
 mod differential;
 mod examples;
+mod fmt;
 mod formats;
 mod fuzz_corpus;
 mod layers;
