@@ -279,8 +279,8 @@ fn fmt_rewrites_in_place_keeping_the_mode_and_only_what_changed() {
     assert_eq!(names.len(), 1, "left beside it: {names:?}");
 }
 
-#[test]
-fn fmt_dash_round_trips_through_a_pipe() {
+/// `onefront fmt -` with `input` on standard input.
+fn fmt_dash(input: &str) -> std::process::Output {
     let mut child = onefront()
         .args(["fmt", "-"])
         .stdin(Stdio::piped())
@@ -288,13 +288,15 @@ fn fmt_dash_round_trips_through_a_pipe() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(MISFORMATTED.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn fmt_dash_round_trips_through_a_pipe() {
+    let output = fmt_dash(MISFORMATTED);
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8(output.stdout).unwrap(), FORMATTED);
     assert!(
@@ -316,20 +318,7 @@ fn an_unparsable_file_is_left_untouched_with_its_diagnostic() {
     assert!(stderr.contains("onefront::syntax"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), broken);
 
-    let mut child = onefront()
-        .args(["fmt", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(broken.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = fmt_dash(broken);
     assert_eq!(output.status.code(), Some(1));
     assert!(
         output.stdout.is_empty(),

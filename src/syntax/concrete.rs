@@ -206,34 +206,28 @@ impl<'a> Builder<'a> {
     /// leaves the comments after its last punctuation unread: they follow
     /// the node, and the parent reads them.
     fn gap_within(&mut self, end: usize, children: &mut Vec<Element<'a>>) {
-        let tokens = self.scan(end);
-        let Some(last_punct) = tokens.iter().rposition(|t| t.kind == TokenKind::Punct) else {
-            return;
-        };
-        let mut newline_anchor = self.previous_end;
-        for mut token in tokens.into_iter().take(last_punct + 1) {
-            token.newlines_before = self
-                .source
-                .get(newline_anchor..token.span.start)
-                .map_or(0, |gap| gap.matches('\n').count());
-            newline_anchor = token.span.end;
-            children.push(Element::Token(token));
-        }
-        self.previous_end = newline_anchor;
+        let mut tokens = self.scan(end);
+        let kept = tokens
+            .iter()
+            .rposition(|t| t.kind == TokenKind::Punct)
+            .map_or(0, |last| last + 1);
+        tokens.truncate(kept);
+        self.take(tokens, children);
     }
 
     /// Reads the whole gap up to `end`, trivia included, into `children`.
     fn gap(&mut self, end: usize, children: &mut Vec<Element<'a>>) {
-        let mut newline_anchor = self.previous_end;
-        for mut token in self.scan(end) {
-            token.newlines_before = self
-                .source
-                .get(newline_anchor..token.span.start)
-                .map_or(0, |gap| gap.matches('\n').count());
-            newline_anchor = token.span.end;
+        let tokens = self.scan(end);
+        self.take(tokens, children);
+    }
+
+    /// Adds the tokens of a gap to `children`, with their line breaks.
+    fn take(&mut self, tokens: Vec<Token<'a>>, children: &mut Vec<Element<'a>>) {
+        for mut token in tokens {
+            token.newlines_before = self.newlines(token.span.start);
+            self.previous_end = token.span.end;
             children.push(Element::Token(token));
         }
-        self.previous_end = newline_anchor;
     }
 
     /// The comments and punctuation between the last token and `end`.
