@@ -14,6 +14,7 @@ use crate::span::SourceId;
 
 mod catalog;
 mod editors;
+mod fmt;
 mod report;
 
 const EXAMPLES: &str = "\
@@ -21,6 +22,7 @@ Examples:
   onefront compile examples/reference.onefront -o out
   onefront compile --check examples/reference.onefront -o out   # CI: fail on drift
   onefront validate deploy/*.onefront
+  onefront fmt --check deploy/                                # CI: fail on layout drift
   onefront params --format json
   onefront explain MONITORD_PORT";
 
@@ -88,6 +90,18 @@ enum Command {
         /// The reference version.
         #[arg(long, default_value = "5.13")]
         reference: String,
+    },
+    /// Rewrite files in the canonical layout, comments kept; a directory
+    /// stands for every `.onefront` file below it, `-` for standard input
+    /// (formatted to standard output).
+    Fmt {
+        /// Files, directories, or `-`.
+        #[arg(required = true)]
+        files: Vec<Utf8PathBuf>,
+        /// Write nothing; print a diff of what would change and exit 1 if
+        /// any file would.
+        #[arg(long)]
+        check: bool,
     },
     /// Explain a parameter, deploy parameter, service, volume, port role,
     /// layout or rule id.
@@ -174,6 +188,7 @@ pub fn run() -> ExitCode {
         Command::Explain { name, reference } => {
             with_reference(&printer, &reference, |r| catalog::explain(r, &name))
         }
+        Command::Fmt { files, check } => fmt::run(&printer, &files, check),
         Command::Editors { check, lists, root } => editors::run(&root, check, lists),
     };
     ExitCode::from(code)

@@ -10,6 +10,7 @@
 //! | validate | [`validate`]    | model + where the user said it -> rule diagnostics         |
 //! | emit     | [`emit`]        | model -> [`emit::Artifact`]s                               |
 //! | write    | [`output`]      | artifacts -> files, all or nothing                         |
+//! | format   | [`format`]      | concrete syntax tree (comments kept) -> canonical layout   |
 //! | editors  | [`editors`]     | grammar keywords + stdlib names -> editor grammars' lists  |
 //!
 //! The forms passed between stages live in [`ir`], apart from the passes
@@ -27,6 +28,7 @@ mod cli;
 pub mod diagnostic;
 pub mod editors;
 pub mod emit;
+pub mod format;
 pub mod ir;
 pub mod kinds;
 pub mod model;

@@ -26,6 +26,7 @@ mod differential;
 mod editors_tree_sitter;
 mod editors_vim;
 mod examples;
+mod fmt;
 mod formats;
 mod fuzz_corpus;
 mod layers;

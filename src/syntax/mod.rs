@@ -3,10 +3,11 @@
 //! tree.
 
 pub mod ast;
+pub mod concrete;
 mod expected;
 mod parse;
 mod slips;
 
 pub use ast::{Ident, Span, Spanned};
 pub use expected::all_keywords as keywords;
-pub use parse::{MAX_SOURCE_BYTES, parse, parse_recovering};
+pub use parse::{MAX_SOURCE_BYTES, Rule, parse, parse_recovering};
