@@ -325,3 +325,32 @@ fn an_unparsable_file_is_left_untouched_with_its_diagnostic() {
         "an editor would replace the buffer with this"
     );
 }
+
+/// The whole files shown in the README and the docs (code blocks that start
+/// with the header) are shown formatted, as `onefront fmt` would leave them.
+#[test]
+fn whole_files_in_the_docs_are_formatted() {
+    let mut docs = vec![repo().join("README.md")];
+    docs.extend(under(&repo().join("docs"), "md"));
+    let mut checked = 0;
+    for doc in docs {
+        let text = std::fs::read_to_string(&doc).unwrap();
+        for block in text.split("```onefront\n").skip(1) {
+            let block = &block[..block.find("```").unwrap()];
+            let whole_file = block
+                .lines()
+                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .is_some_and(|l| l.starts_with("onefront "));
+            if whole_file {
+                let formatted = format(SourceId(0), block).unwrap();
+                assert!(
+                    formatted == block,
+                    "{}: a block is not formatted; it should read:\n{formatted}",
+                    doc.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 2, "only {checked} blocks");
+}
