@@ -82,27 +82,12 @@ impl Vocabulary {
             (
                 "containers",
                 "container names of the services and layouts",
-                collect(&|r| {
-                    let of_services = r.services.values().filter_map(|s| s.container.clone());
-                    let of_layouts = r
-                        .layouts
-                        .values()
-                        .flat_map(|l| l.containers.iter().map(|c| c.name.clone()));
-                    of_services.chain(of_layouts).collect()
-                }),
+                collect(&containers),
             ),
             (
                 "volumes",
                 "volume names: the canonical ones and the layouts' own",
-                collect(&|r| {
-                    let canonical = r.volumes.keys().cloned();
-                    let of_layouts = r.layouts.values().flat_map(|l| {
-                        l.containers
-                            .iter()
-                            .flat_map(|c| c.volumes.iter().map(|(name, _)| name.clone()))
-                    });
-                    canonical.chain(of_layouts).collect()
-                }),
+                collect(&volumes),
             ),
             (
                 "roles",
@@ -201,6 +186,34 @@ impl Vocabulary {
         out.push_str(rest);
         Ok(out)
     }
+}
+
+/// The container names of the services and of the layouts.
+fn containers(reference: &Reference) -> Vec<String> {
+    let of_services = reference
+        .services
+        .values()
+        .filter_map(|s| s.container.clone());
+    let of_layouts = reference
+        .layouts
+        .values()
+        .flat_map(|l| l.containers.iter().map(|c| c.name.clone()));
+    of_services.chain(of_layouts).collect()
+}
+
+/// The canonical volumes and the layouts' own (all-in-one's database).
+fn volumes(reference: &Reference) -> Vec<String> {
+    let of_layouts = reference.layouts.values().flat_map(|l| {
+        l.containers
+            .iter()
+            .flat_map(|c| c.volumes.iter().map(|(name, _)| name.clone()))
+    });
+    reference
+        .volumes
+        .keys()
+        .cloned()
+        .chain(of_layouts)
+        .collect()
 }
 
 /// How a placeholder writes its list.
