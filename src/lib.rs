@@ -218,10 +218,22 @@ fn local_mistakes(
 }
 
 /// Every stage a user can reach, on any text, keeping nothing: check,
-/// render each diagnostic, emit when valid. For the fuzzer and its corpus
-/// test: whatever the input, this must return.
+/// render each diagnostic, emit when valid, format. For the fuzzer and its
+/// corpus test: whatever the input, this must return.
+///
+/// # Panics
+///
+/// When formatting a formatted file changes it: the formatter's promise,
+/// checked on every input the fuzzer makes.
 #[doc(hidden)]
 pub fn exercise(text: &str) {
+    if let Ok(formatted) = format::format(span::SourceId(0), text) {
+        let again = format::format(span::SourceId(0), &formatted);
+        assert!(
+            again.as_deref() == Ok(formatted.as_str()),
+            "onefront fmt is not idempotent on this input"
+        );
+    }
     let checked = check("input.onefront", text);
     let handler = diagnostic::plain_handler();
     let sources = sources(&[("input.onefront", text)]);

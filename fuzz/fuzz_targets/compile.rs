@@ -1,5 +1,6 @@
 //! Any input through every stage a user can reach: parse, resolve, model,
-//! validate, emit, and the rendering of every diagnostic. A panic, a hang or
+//! validate, emit, the rendering of every diagnostic, and `fmt` (which must
+//! give a file it leaves unchanged when run again). A panic, a hang or
 //! an abort is a finding; `onefront` must answer every input with a result
 //! or diagnostics.
 
