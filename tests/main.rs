@@ -23,6 +23,7 @@ mod support {
 mod as_written;
 mod cli;
 mod differential;
+mod editors_vscode;
 mod examples;
 mod formats;
 mod fuzz_corpus;
