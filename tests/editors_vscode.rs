@@ -352,3 +352,39 @@ fn shiki_loads_the_grammar() {
         "a misspelt parameter looks like a known one"
     );
 }
+
+/// Checks the language configuration as VS Code reads its patterns
+/// (JavaScript regular expressions); prints what fails.
+const CONFIGURATION: &str = r"
+const fs = require('fs');
+const configuration = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const failures = [];
+const words = new RegExp(configuration.wordPattern, 'g');
+const line = 'publish sunstone.http 192.168.1.1:8080 layout all-in-one ONEADMIN_PASSWORD = /srv/one/x, listen 2633/tcp';
+const found = line.match(words);
+for (const word of ['sunstone.http', '192.168.1.1', '8080', 'all-in-one', 'ONEADMIN_PASSWORD', '/srv/one/x', '2633', 'tcp'])
+  if (!found.includes(word)) failures.push(`${word} is not one word: ${found}`);
+const indent = new RegExp(configuration.indentationRules.increaseIndentPattern);
+const dedent = new RegExp(configuration.indentationRules.decreaseIndentPattern);
+for (const [text, more] of [['deployment x {', true], ['  env {  # c', true], ['  env { X = 1 }', false], ['  doc \'a { b\'', true], ['  doc \x22a { b\x22', false], ['# {', false]])
+  if (indent.test(text) !== more) failures.push(`indent after ${text}: ${!more}`);
+if (!dedent.test('  }') || dedent.test('  x')) failures.push('dedent at }');
+if (configuration.comments.lineComment !== '#') failures.push('line comment');
+const closes = configuration.autoClosingPairs.find(p => p.open === '\x22');
+if (!closes || !closes.notIn.includes('string')) failures.push('a quote closes inside strings');
+console.log(failures.join('\n'));
+process.exit(failures.length ? 1 : 0);
+";
+
+#[test]
+fn the_language_configuration_keeps_names_as_words() {
+    let work = TempDir::new();
+    let script = work.std_path().join("configuration.js");
+    std::fs::write(&script, CONFIGURATION).unwrap();
+    node(
+        &script,
+        &[extension().join("language-configuration.json")],
+        work.std_path(),
+        work.std_path(),
+    );
+}
