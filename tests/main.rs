@@ -23,8 +23,11 @@ mod support {
 mod as_written;
 mod cli;
 mod differential;
+mod editors_names;
+mod editors_picture;
 mod editors_tree_sitter;
 mod editors_vim;
+mod editors_vscode;
 mod examples;
 mod fmt;
 mod formats;
