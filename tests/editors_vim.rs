@@ -283,7 +283,7 @@ reference.onefront       "deployment"                 1 onefrontKeyword         
 reference.onefront       "opennebula {"               1 onefrontDeploymentName     Function
 reference.onefront       "{"                          1 onefrontDelimiter          Delimiter
 reference.onefront       "\"opennebula:5.13\""        1 onefrontString             String
-reference.onefront       "reference   "               1 onefrontLayoutName         Constant
+reference.onefront       "reference  #"               1 onefrontLayoutName         Constant
 reference.onefront       "192.168.1.1"                1 onefrontAddress            Constant
 reference.onefront       "env {"                      1 onefrontKeyword            Keyword
 reference.onefront       "OPENNEBULA_FRONTEND_HOST"   1 onefrontParameter          Identifier
