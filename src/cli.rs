@@ -12,7 +12,6 @@ use crate::diagnostic::{Diagnostic, Sources, render};
 use crate::reference::{Reference, STDLIBS};
 use crate::span::SourceId;
 
-mod catalog;
 mod editors;
 mod fmt;
 mod report;
@@ -112,6 +111,14 @@ enum Command {
         #[arg(long, default_value = "5.13")]
         reference: String,
     },
+    /// Serve the Language Server Protocol on standard input and output, for
+    /// editors: diagnostics as you type, hover, completion, formatting.
+    Lsp {
+        /// Accepted for clients that pass it; standard input and output is
+        /// the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// For developers: write the editor grammars under DIR/editors from
     /// their templates (`NAME.in` -> `NAME`), filling in the keywords of
     /// the grammar and the names of the stdlib.
@@ -183,12 +190,13 @@ pub fn run() -> ExitCode {
             deny,
         } => validate(&printer, &files, format, deny.is_some()),
         Command::Params { format, reference } => with_reference(&printer, &reference, |r| {
-            catalog::params(r, format == Format::Json)
+            crate::catalog::params(r, format == Format::Json)
         }),
         Command::Explain { name, reference } => {
-            with_reference(&printer, &reference, |r| catalog::explain(r, &name))
+            with_reference(&printer, &reference, |r| crate::catalog::explain(r, &name))
         }
         Command::Fmt { files, check } => fmt::run(&printer, &files, check),
+        Command::Lsp { stdio: _ } => crate::lsp::run(),
         Command::Editors { check, lists, root } => editors::run(&root, check, lists),
     };
     ExitCode::from(code)

@@ -11,6 +11,8 @@
 //! | emit     | [`emit`]        | model -> [`emit::Artifact`]s                               |
 //! | write    | [`output`]      | artifacts -> files, all or nothing                         |
 //! | format   | [`format`]      | concrete syntax tree (comments kept) -> canonical layout   |
+//! | catalog  | [`catalog`]     | reference -> `params` tables, `explain` texts              |
+//! | lsp      | [`lsp`]         | open documents -> diagnostics, hover, completion, ...      |
 //! | editors  | [`editors`]     | grammar keywords + stdlib names -> editor grammars' lists  |
 //!
 //! The forms passed between stages live in [`ir`], apart from the passes
@@ -24,6 +26,7 @@
 //! deployed; the emitters never check anything and run only on a model that
 //! validated without errors.
 
+pub mod catalog;
 mod cli;
 pub mod diagnostic;
 pub mod editors;
@@ -31,6 +34,7 @@ pub mod emit;
 pub mod format;
 pub mod ir;
 pub mod kinds;
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod reference;

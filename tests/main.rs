@@ -34,6 +34,7 @@ mod formats;
 mod fuzz_corpus;
 mod layers;
 mod limits;
+mod lsp;
 mod output;
 mod reference_tables;
 mod roundtrip;

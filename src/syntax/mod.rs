@@ -8,6 +8,8 @@ mod expected;
 mod parse;
 mod slips;
 
+pub use slips::DEPLOYMENT_WORDS as DEPLOYMENT_STATEMENTS;
+
 pub use ast::{Ident, Span, Spanned};
 pub use expected::all_keywords as keywords;
 pub use parse::{MAX_SOURCE_BYTES, Rule, parse, parse_recovering};

@@ -112,8 +112,8 @@ fn code_of(line: &str) -> &str {
     line[..comment.unwrap_or(line.len())].trim_end()
 }
 
-/// Statements of a deployment block, and the block they belong in.
-const DEPLOYMENT_WORDS: &[&str] = &[
+/// The statements of a deployment block, by their first word.
+pub const DEPLOYMENT_WORDS: &[&str] = &[
     "image",
     "layout",
     "bind",
