@@ -23,7 +23,7 @@ Examples:
   onefront validate deploy/*.onefront
   onefront fmt --check deploy/                                # CI: fail on layout drift
   onefront params --format json
-  onefront explain MONITORD_PORT";
+  onefront explain sunstone.http";
 
 /// Compiles `.onefront` files into an OpenNebula front-end deployed as
 /// containers: `docker-compose` files, env files and systemd units, checked
@@ -86,9 +86,9 @@ enum Command {
     Params {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// The reference version.
-        #[arg(long, default_value = "5.13")]
-        reference: String,
+        /// The reference version (default: the newest this onefront knows).
+        #[arg(long = "version", visible_alias = "reference", value_name = "VERSION")]
+        reference: Option<String>,
     },
     /// Rewrite files in the canonical layout, comments kept; a directory
     /// stands for every `.onefront` file below it, `-` for standard input
@@ -107,9 +107,9 @@ enum Command {
     Explain {
         /// A name such as `MONITORD_PORT`, `oned`, `sunstone.http` or `P3`.
         name: String,
-        /// The reference version.
-        #[arg(long, default_value = "5.13")]
-        reference: String,
+        /// The reference version (default: the newest this onefront knows).
+        #[arg(long = "version", visible_alias = "reference", value_name = "VERSION")]
+        reference: Option<String>,
     },
     /// Serve the Language Server Protocol on standard input and output, for
     /// editors: diagnostics as you type, hover, completion, formatting.
@@ -189,11 +189,11 @@ pub fn run() -> ExitCode {
             format,
             deny,
         } => validate(&printer, &files, format, deny.is_some()),
-        Command::Params { format, reference } => with_reference(&printer, &reference, |r| {
+        Command::Params { format, reference } => with_reference(&printer, reference, |r| {
             crate::catalog::params(r, format == Format::Json)
         }),
         Command::Explain { name, reference } => {
-            with_reference(&printer, &reference, |r| crate::catalog::explain(r, &name))
+            with_reference(&printer, reference, |r| crate::catalog::explain(r, &name))
         }
         Command::Fmt { files, check } => fmt::run(&printer, &files, check),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
@@ -401,17 +401,28 @@ fn validate(
     code
 }
 
-/// The rules of the default reference: (id, title, explanation).
+/// The newest reference version this onefront knows.
+fn newest() -> String {
+    crate::reference::versions()
+        .last()
+        .map_or_else(String::new, |v| (*v).to_owned())
+}
+
+/// The rules of every reference, the newest's wording first: (id, title,
+/// explanation).
 fn rules() -> Vec<(String, String, String)> {
-    Reference::load("5.13")
-        .and_then(Result::ok)
-        .map(|r| {
-            r.rules
-                .values()
-                .map(|rule| (rule.id.clone(), rule.title.clone(), rule.doc.clone()))
-                .collect()
-        })
-        .unwrap_or_default()
+    let mut rules: Vec<(String, String, String)> = Vec::new();
+    for version in crate::reference::versions().iter().rev() {
+        let Some(Ok(reference)) = Reference::load(version) else {
+            continue;
+        };
+        for rule in reference.rules.values() {
+            if !rules.iter().any(|(id, _, _)| *id == rule.id) {
+                rules.push((rule.id.clone(), rule.title.clone(), rule.doc.clone()));
+            }
+        }
+    }
+    rules
 }
 
 /// How `compile` writes.
@@ -478,10 +489,11 @@ fn report_drift(out: &Utf8Path, artifacts: &[crate::emit::Artifact]) -> u8 {
 
 fn with_reference(
     printer: &Printer,
-    version: &str,
+    version: Option<String>,
     body: impl FnOnce(&Reference) -> Result<String, String>,
 ) -> u8 {
-    let loaded = Reference::load(version);
+    let version = version.unwrap_or_else(newest);
+    let loaded = Reference::load(&version);
     let reference = match loaded {
         Some(Ok(reference)) => reference,
         Some(Err(diagnostic)) => {

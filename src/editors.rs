@@ -76,7 +76,7 @@ impl Vocabulary {
             ),
             (
                 "services",
-                "services (OPENNEBULA_FRONTEND_SERVICE values)",
+                "services (the values of the service parameter)",
                 collect(&|r| r.services.keys().cloned().collect()),
             ),
             (

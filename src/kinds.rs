@@ -83,6 +83,28 @@ kind! {
 }
 
 kind! {
+    /// What a statement of the language sets: the stdlib marks the
+    /// parameter or deploy parameter that each of these stands for
+    /// (`means service`), so that no Rust names one.
+    Meaning {
+        /// The parameter that says which service a container runs.
+        Service = "service",
+        /// The parameter of `maintenance yes` (rule R3).
+        Maintenance = "maintenance",
+        /// The parameter that makes a container need privileges (C1).
+        Privileged = "privileged",
+        /// The parameter naming the SSH host that nodes connect to (N6).
+        SshHost = "ssh-host",
+        /// The deploy parameters that `image` splits into.
+        ImageRegistry = "image-registry",
+        ImageName = "image-name",
+        ImageTag = "image-tag",
+        /// The deploy parameter of the SSH address (`bind ssh`).
+        BindSsh = "bind-ssh",
+    }
+}
+
+kind! {
     /// The transport protocol of a port.
     Protocol {
         Tcp = "tcp",

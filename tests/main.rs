@@ -35,6 +35,7 @@ mod fuzz_corpus;
 mod layers;
 mod limits;
 mod lsp;
+mod no_facts_in_rust;
 mod output;
 mod reference_tables;
 mod roundtrip;

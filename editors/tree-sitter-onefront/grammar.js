@@ -135,7 +135,10 @@ module.exports = grammar({
     // The stdlib: a reference described in the same language
     // -----------------------------------------------------------------------
 
-    reference: $ => block(['reference', field('name', $.identifier), $.version], $._reference_stmt),
+    reference: $ => block(
+      ['reference', field('name', $.identifier), $.version, optional(seq('extends', field('extends', $.version)))],
+      $._reference_stmt,
+    ),
 
     _reference_stmt: $ => choice(
       $.doc_stmt,
@@ -148,7 +151,13 @@ module.exports = grammar({
       $.publish_def,
       $.layout_def,
       $.rule_def,
+      $.default_layout_stmt,
+      $.default_restart_stmt,
+      $.default_stmt,
     ),
+    default_layout_stmt: $ => seq('default-layout', field('name', $.identifier)),
+    default_restart_stmt: $ => seq('default-restart', field('name', $.identifier)),
+    default_stmt: $ => seq('default', field('name', $.param_name), '=', field('value', $._value)),
 
     doc_stmt: $ => seq('doc', $.string),
 
@@ -160,7 +169,11 @@ module.exports = grammar({
       $.cap_stmt,
       $.needs_stmt,
       $.wants_stmt,
+      $.runs_everything_stmt,
+      $.runs_nothing_stmt,
     ),
+    runs_everything_stmt: _ => lone('runs-everything'),
+    runs_nothing_stmt: _ => lone('runs-nothing'),
     needs_stmt: $ => seq('needs', $.name_list),
     wants_stmt: $ => seq('wants', $.name_list),
     reference_container: $ => seq('container', field('name', $.identifier)),
@@ -234,7 +247,7 @@ module.exports = grammar({
       ['deploy', field('name', $.param_name), ':', $.type_expr, optional(seq('=', field('default', $._value)))],
       $._deploy_stmt,
     ),
-    _deploy_stmt: $ => choice($.doc_stmt, $.applies_stmt, $.sets_stmt),
+    _deploy_stmt: $ => choice($.doc_stmt, $.applies_stmt, $.sets_stmt, $.means_stmt),
     applies_stmt: $ => seq('applies', choice($.applies_every, field('name', $.identifier))),
     applies_every: $ => seq('every', optional(seq('except', field('name', $.identifier)))),
     sets_stmt: $ => seq('sets', $.param_name, optional(seq('in', field('name', $.identifier)))),
@@ -251,6 +264,7 @@ module.exports = grammar({
       $.tls_def,
       $.bind_def,
       $.protocols_def,
+      $.clashes_def,
     ),
     external_def: $ => seq('external', $.param_name),
     internal_def: $ => seq('internal', choice('same', $.integer, $.param_name)),
@@ -258,6 +272,7 @@ module.exports = grammar({
     tls_def: $ => seq('tls', $.integer),
     bind_def: $ => seq('bind', $.param_name),
     protocols_def: $ => seq('protocols', commaSep1($.protocol)),
+    clashes_def: $ => seq('clashes-with-host', $.integer),
 
     layout_def: $ => block(['layout', field('name', $.identifier)], $._layout_body_stmt),
     _layout_body_stmt: $ => choice(

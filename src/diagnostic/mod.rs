@@ -15,10 +15,10 @@ mod words;
 pub use render::{plain_handler, render};
 
 pub use words::{
-    AllOf, Alternatives, CapabilityFix, Choice, Clash, Commas, Downtime, Expected, Fault, Found,
-    Home, ImageFault, Literal, MountFix, NameFault, ParameterFix, Privilege, PrivilegeFix, Provide,
-    Publisher, Sample, Separate, Side, SwitchFix, SyntaxFix, Thing, TypeFix, Unread, Unshared,
-    VersionFix,
+    AllOf, Alternatives, CapabilityFix, Choice, Clash, Commas, Definition, Downtime, Expected,
+    Fault, Found, Home, ImageFault, Literal, MountFix, NameFault, Once, ParameterFix, Privilege,
+    PrivilegeFix, Provide, Publisher, Sample, Separate, Side, SwitchFix, SyntaxFix, Thing, TypeFix,
+    Unread, Unshared, VersionFix,
 };
 
 use miette::Diagnostic as MietteDiagnostic;
@@ -1040,6 +1040,18 @@ impl Diagnostic {
             self.severity(),
             Some(miette::Severity::Warning | miette::Severity::Advice)
         )
+    }
+
+    /// The text that replaces what the primary label points at, when the
+    /// help proposes one (`did you mean `X`?`): an editor's quick fix.
+    #[must_use]
+    pub fn replacement(&self) -> Option<String> {
+        let help = self.help()?.to_string();
+        let rest = &help[help.find("did you mean `")? + "did you mean `".len()..];
+        let word = &rest[..rest.find('`')?];
+        // The header's fix names the whole header; the label, the version.
+        let word = word.strip_prefix("onefront ").unwrap_or(word);
+        (!word.is_empty()).then(|| word.to_owned())
     }
 
     /// The stable code, such as `onefront::P1`.

@@ -179,6 +179,54 @@ pub enum Fault {
         layout: String,
         param: String,
     },
+    /// `extends` names a version not embedded before this one.
+    UnknownBase(String),
+    /// Something every reference must say once, said never or twice.
+    NotOnce {
+        what: Once,
+        count: usize,
+    },
+    /// A name that the reference does not define.
+    Undefined {
+        what: Definition,
+        name: String,
+    },
+}
+
+/// What a reference must say exactly once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Once {
+    DefaultRestart,
+    RunsEverything,
+    Meaning(crate::kinds::Meaning),
+}
+
+impl fmt::Display for Once {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Once::DefaultRestart => f.write_str("`default-restart`"),
+            Once::RunsEverything => f.write_str("a service that `runs-everything`"),
+            Once::Meaning(meaning) => write!(f, "`means {meaning}`"),
+        }
+    }
+}
+
+/// What kind of definition a name should have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Definition {
+    DefaultLayout,
+    Parameter,
+    DeployParameter,
+}
+
+impl fmt::Display for Definition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Definition::DefaultLayout => "the default layout",
+            Definition::Parameter => "parameter",
+            Definition::DeployParameter => "deploy parameter",
+        })
+    }
 }
 
 impl fmt::Display for Fault {
@@ -202,6 +250,14 @@ impl fmt::Display for Fault {
             Fault::NotLiteral { layout, param } => {
                 write!(f, "layout `{layout}` sets `{param}` to a non-literal")
             }
+            Fault::UnknownBase(version) => write!(
+                f,
+                "it extends `{version}`, which no stdlib embedded before it defines"
+            ),
+            Fault::NotOnce { what, count } => {
+                write!(f, "{what} must be given exactly once, not {count} times")
+            }
+            Fault::Undefined { what, name } => write!(f, "{what} `{name}` is not defined"),
         }
     }
 }

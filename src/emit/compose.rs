@@ -48,8 +48,7 @@ pub fn emit(deployment: &Deployment) -> String {
 }
 
 fn service(deployment: &Deployment, container: &Container) -> Node {
-    let image = "${DEPLOY_OPENNEBULA_REGISTRY}${DEPLOY_OPENNEBULA_IMAGE_NAME}:${DEPLOY_OPENNEBULA_IMAGE_TAG}";
-    let mut entries = vec![("image".to_owned(), Node::str(image))];
+    let mut entries = vec![("image".to_owned(), Node::str(&deployment.image))];
     if let Some(name) = &container.container_name {
         entries.push(("container_name".to_owned(), Node::str(name)));
     }

@@ -58,6 +58,9 @@ pub struct Deployment {
     pub source: String,
     /// The deploy parameters (`.env`), in the reference's order.
     pub deploy: IndexMap<String, Setting>,
+    /// The image of every container, as compose reads it: the deploy
+    /// parameters that `image` sets, `${REGISTRY}${NAME}:${TAG}`.
+    pub image: String,
     pub containers: Vec<Container>,
     /// Named volumes and their explicit Docker names (with where the user
     /// wrote them), in the reference's order.

@@ -125,16 +125,22 @@ pub fn diagnostics(
             continue;
         }
         for diagnostic in &other.result.diagnostics {
-            for (span, label) in diagnostic.elsewhere() {
+            for (span, _) in diagnostic.elsewhere() {
                 if span.source != here {
                     continue;
                 }
                 let mut mirrored = convert(diagnostic, &other.doc, &other.uri, &locate);
                 let primary = Location::new(other.uri.clone(), mirrored.range);
                 mirrored.range = file.doc.range(span.start, span.end);
+                // What the other file's side is, in the diagnostic's words.
+                let there = diagnostic
+                    .labels()
+                    .and_then(|mut labels| labels.next())
+                    .and_then(|label| label.label().map(str::to_owned))
+                    .unwrap_or_default();
                 mirrored.related_information = Some(vec![DiagnosticRelatedInformation {
                     location: primary,
-                    message: format!("the other side: {label}"),
+                    message: there,
                 }]);
                 mirrored.data = None;
                 found.push(mirrored);
@@ -189,7 +195,7 @@ fn convert(
             });
         }
     }
-    let replacement = help.as_deref().and_then(did_you_mean);
+    let replacement = diagnostic.replacement();
     lsp_types::Diagnostic {
         range,
         severity: Some(if diagnostic.is_error() {
@@ -205,13 +211,4 @@ fn convert(
         tags: None,
         data: replacement.map(|r| json!({ "replace": r })),
     }
-}
-
-/// The replacement a help text proposes: "did you mean `X`?".
-fn did_you_mean(help: &str) -> Option<String> {
-    let rest = &help[help.find("did you mean `")? + "did you mean `".len()..];
-    let word = &rest[..rest.find('`')?];
-    // The header's fix names the whole header; the span is the version.
-    let word = word.strip_prefix("onefront ").unwrap_or(word);
-    (!word.is_empty()).then(|| word.to_owned())
 }

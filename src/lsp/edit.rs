@@ -139,10 +139,10 @@ fn parameters(
         .filter(|p| {
             services
                 .as_ref()
-                .is_none_or(|services| services.iter().any(|s| p.read_by(s)))
+                .is_none_or(|services| services.iter().any(|s| reference.reads(p, s)))
         })
         .map(|p| {
-            let default = p.default.as_deref().unwrap_or("none");
+            let default = p.default.as_deref().unwrap_or("-");
             let mut item = item(
                 &p.name,
                 CompletionItemKind::PROPERTY,

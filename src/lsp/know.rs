@@ -248,7 +248,7 @@ fn read_by(deployment: &Deployment, reference: &Reference, param: &str) -> Optio
     let readers: Vec<&str> = deployment
         .containers
         .iter()
-        .filter(|c| param.read_by(&c.service))
+        .filter(|c| reference.reads(param, &c.service))
         .map(|c| c.service.as_str())
         .collect();
     Some(if readers.is_empty() {

@@ -13,8 +13,9 @@ use crate::ir::model::{
     PortMapping, PortNumber, Setting, switch_on,
 };
 use crate::ir::resolved::{ContainerSpec, Resolved, SettingValue};
-use crate::kinds::{ComposeFlavour, RestartPolicy};
-use crate::reference::{ALL_SERVICES, Internal, Layout, Reference, Role};
+use crate::kinds::ComposeFlavour;
+use crate::kinds::Meaning;
+use crate::reference::{Internal, Layout, Reference, Role};
 use crate::span::Spanned;
 use crate::syntax::ast::{PortSide, VolumeSource};
 
@@ -60,8 +61,9 @@ pub fn lower(
             .as_ref()
             .map(|r| r.node)
             .or_else(|| layout.map(|l| l.restart))
-            .unwrap_or(RestartPolicy::Always),
+            .unwrap_or(reference.default_restart),
         deploy: IndexMap::new(),
+        image: image_reference(reference),
         containers: containers(resolved, reference, layout),
         volumes: IndexMap::new(),
         deploy_docs: reference
@@ -110,7 +112,12 @@ pub fn lower(
     deployment.defaults = reference
         .params
         .values()
-        .filter(|p| deployment.containers.iter().any(|c| p.read_by(&c.service)))
+        .filter(|p| {
+            deployment
+                .containers
+                .iter()
+                .any(|c| reference.reads(p, &c.service))
+        })
         .filter_map(|p| Some((p.name.clone(), p.default.clone()?, p.doc.clone())))
         .collect();
     if maintenance {
@@ -176,14 +183,17 @@ fn containers(
         }
         _ => {
             for (index, spec) in resolved.containers.iter().enumerate() {
-                let service = spec.runs.as_ref().map_or(ALL_SERVICES, |r| r.text.as_str());
+                let service = spec
+                    .runs
+                    .as_ref()
+                    .map_or(reference.everything.as_str(), |r| r.text.as_str());
                 let mut container = empty_container(&spec.name.text, service, reference);
                 container.spec = Some(index);
                 // A container of its own that runs everything is privileged
                 // like the stdlib's single container.
                 if let Some(single) = reference
                     .all_in_one_container()
-                    .filter(|_| service == ALL_SERVICES)
+                    .filter(|_| reference.runs_everything(service))
                 {
                     container.privileged |= single.privileged;
                     container.caps.extend(single.caps.iter().cloned());
@@ -240,7 +250,7 @@ fn canonical_mounts(
 ) -> Vec<MountEntry> {
     if let Some(single) = reference
         .all_in_one_container()
-        .filter(|_| service == ALL_SERVICES)
+        .filter(|_| reference.runs_everything(service))
     {
         return single
             .volumes
@@ -331,7 +341,7 @@ impl Environment<'_> {
                 .reference
                 .params
                 .get(name)
-                .filter(|p| p.read_by(&service))
+                .filter(|p| self.reference.reads(p, &service))
             {
                 let secret = param.secret;
                 env.insert(
@@ -344,7 +354,7 @@ impl Environment<'_> {
                 );
             }
         };
-        if let Some(param) = self.reference.param_meaning("service") {
+        if let Some(param) = self.reference.param_meaning(Meaning::Service) {
             if param.default.as_deref() != Some(service.as_str()) {
                 put(
                     &param.name,
@@ -370,7 +380,7 @@ impl Environment<'_> {
                 put(name, EnvValue::Text(value.clone()), Origin::Layout);
             }
         }
-        let maintenance = self.reference.param_meaning("maintenance");
+        let maintenance = self.reference.param_meaning(Meaning::Maintenance);
         if let (Some(on), Some(param)) = (&self.resolved.maintenance, maintenance) {
             let value = if on.node { "yes" } else { "no" };
             put(
@@ -409,12 +419,12 @@ impl Environment<'_> {
         let runs = |service: &str| {
             self.running
                 .iter()
-                .any(|(s, _)| s == service || s == ALL_SERVICES)
+                .any(|(s, _)| self.reference.runs(s, service))
         };
         match self.reference.params.get(name).map(|p| &p.reads) {
             Some(crate::reference::Services::Some(readers)) => readers
                 .iter()
-                .filter(|s| *s != ALL_SERVICES)
+                .filter(|s| !self.reference.runs_everything(s))
                 .all(|s| runs(s)),
             _ => true,
         }
@@ -490,25 +500,28 @@ fn deploy_values(
     };
     if let Some(image) = &resolved.image {
         let origin = Origin::User(image.span);
-        set(
-            "DEPLOY_OPENNEBULA_REGISTRY",
-            image.node.registry.clone(),
-            origin,
-        );
-        set(
-            "DEPLOY_OPENNEBULA_IMAGE_NAME",
-            image.node.name.clone(),
-            origin,
-        );
-        set(
-            "DEPLOY_OPENNEBULA_IMAGE_TAG",
-            image.node.tag.clone(),
-            origin,
-        );
+        let deploy = |meaning| reference.deploy_meaning(meaning).map(|d| d.name.as_str());
+        let name = match deploy(Meaning::ImageRegistry) {
+            Some(registry) => {
+                set(registry, image.node.registry.clone(), origin);
+                image.node.name.clone()
+            }
+            // No registry parameter of its own: it goes in front of the name.
+            None => format!("{}{}", image.node.registry, image.node.name),
+        };
+        if let Some(slot) = deploy(Meaning::ImageName) {
+            set(slot, name, origin);
+        }
+        if let Some(slot) = deploy(Meaning::ImageTag) {
+            set(slot, image.node.tag.clone(), origin);
+        }
     }
     let bind_ssh = resolved.bind_ssh.as_ref().or(resolved.bind.as_ref());
+    let ssh_bind = reference
+        .deploy_meaning(Meaning::BindSsh)
+        .map(|d| d.name.as_str());
     for role in reference.roles.values() {
-        let address = if role.service == "sshd" {
+        let address = if ssh_bind == Some(role.bind.as_str()) {
             bind_ssh
         } else {
             resolved.bind.as_ref()
@@ -553,7 +566,7 @@ pub fn is_derived(reference: &Reference, name: &str) -> bool {
         .values()
         .any(|d| d.sets.as_ref().is_some_and(|(param, _)| param == name))
         || reference
-            .param_meaning("service")
+            .param_meaning(Meaning::Service)
             .is_some_and(|p| p.name == name)
 }
 
@@ -572,8 +585,24 @@ fn tls_enabled(reference: &Reference, role: &Role, containers: &[Container]) -> 
     };
     containers
         .iter()
-        .find(|c| c.service == role.service || c.service == ALL_SERVICES)
+        .find(|c| reference.runs(&c.service, &role.service))
         .is_none_or(|c| switch_on(reference, c, switch))
+}
+
+/// `${REGISTRY}${NAME}:${TAG}` of the deploy parameters that `image` sets
+/// (a reference without a registry parameter folds it into the name).
+fn image_reference(reference: &Reference) -> String {
+    let slot = |meaning| {
+        reference
+            .deploy_meaning(meaning)
+            .map_or_else(String::new, |d| format!("${{{}}}", d.name))
+    };
+    format!(
+        "{}{}:{}",
+        slot(Meaning::ImageRegistry),
+        slot(Meaning::ImageName),
+        slot(Meaning::ImageTag)
+    )
 }
 
 /// IPv6 addresses go in brackets, as compose's port syntax wants them.
@@ -589,7 +618,7 @@ fn bracketed(address: std::net::IpAddr) -> String {
 fn ports(resolved: &Resolved, reference: &Reference, container: &Container) -> Vec<PortMapping> {
     let mut mappings = Vec::new();
     for role in reference.roles.values() {
-        if container.service != role.service && container.service != ALL_SERVICES {
+        if !reference.runs(&container.service, &role.service) {
             continue;
         }
         let publish = resolved.publishes.get(&role.name);
@@ -676,13 +705,13 @@ fn named_volumes(
 /// The maintenance variant of a deployment (rule R3): the same project, so
 /// the same named volumes, with maintenance mode on in every container.
 fn maintenance_variant(deployment: &mut Deployment, reference: &Reference) {
-    let Some(param) = reference.param_meaning("maintenance") else {
+    let Some(param) = reference.param_meaning(Meaning::Maintenance) else {
         return;
     };
     for container in deployment
         .containers
         .iter_mut()
-        .filter(|c| param.read_by(&c.service))
+        .filter(|c| reference.reads(param, &c.service))
     {
         let entry = EnvEntry {
             value: EnvValue::Text("yes".to_owned()),

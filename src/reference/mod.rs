@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 
-use crate::diagnostic::{Diagnostic, Fault};
-use crate::kinds::{Protocol, RestartPolicy, Word};
+use crate::diagnostic::{Definition, Diagnostic, Fault, Once};
+use crate::kinds::{Meaning, Protocol, RestartPolicy, Word};
 use crate::span::{Ident, SourceId, Span};
 use crate::syntax::ast::{self, Applies, Def, InternalPort, ServiceSet};
 use types::ParamType;
@@ -76,7 +76,18 @@ pub struct Service {
     pub needs: Vec<String>,
     /// Services it works badly without (C8, warning).
     pub wants: Vec<String>,
+    /// Whether it is one service, or the value that runs every service or
+    /// none.
+    pub runs: Runs,
     pub doc: String,
+}
+
+/// What a value of the service parameter runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runs {
+    One,
+    Everything,
+    Nothing,
 }
 
 /// An image parameter.
@@ -97,21 +108,9 @@ pub struct Param {
     /// The other form of the same thing (P6).
     pub alternative_to: Option<String>,
     /// The statement of the language that sets it.
-    pub means: Option<String>,
+    pub means: Option<Meaning>,
     pub doc: String,
 }
-
-impl Param {
-    /// Whether a container running `service` reads this parameter; the
-    /// all-in-one service reads everything.
-    #[must_use]
-    pub fn read_by(&self, service: &str) -> bool {
-        service == ALL_SERVICES || self.reads.contains(service)
-    }
-}
-
-/// The service that runs every other one in a single container.
-pub const ALL_SERVICES: &str = "all";
 
 /// A port the image listens on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,6 +173,8 @@ pub struct Deploy {
     pub scope: DeployScope,
     /// The image parameter it sets, and the container that parameter is set in.
     pub sets: Option<(String, Option<String>)>,
+    /// The statement of the language that sets it.
+    pub means: Option<Meaning>,
     pub doc: String,
 }
 
@@ -198,6 +199,8 @@ pub struct Role {
     /// The deploy parameter holding the host address.
     pub bind: String,
     pub protocols: Vec<Protocol>,
+    /// The port on which the host runs its own service (sshd on 22, N6).
+    pub clashes_with_host: Option<u16>,
     pub doc: String,
 }
 
@@ -242,7 +245,17 @@ pub struct RuleInfo {
 pub struct Reference {
     pub name: String,
     pub version: String,
+    /// The version this reference extends, if any.
+    pub extends: Option<String>,
     pub doc: String,
+    /// The service value that runs every service in one container (`all`).
+    pub everything: String,
+    /// The service value that runs none (`none`).
+    pub nothing: Option<String>,
+    /// The layout of a deployment that names none.
+    pub default_layout: String,
+    /// The restart policy of a layout that names none.
+    pub default_restart: RestartPolicy,
     pub services: IndexMap<String, Service>,
     pub params: IndexMap<String, Param>,
     pub listens: Vec<Listen>,
@@ -261,11 +274,13 @@ impl Reference {
     pub fn load(version: &str) -> Option<Result<&'static Reference, Diagnostic>> {
         static LOADED: OnceLock<Vec<Result<Reference, Diagnostic>>> = OnceLock::new();
         let loaded = LOADED.get_or_init(|| {
-            STDLIBS
-                .iter()
-                .enumerate()
-                .map(|(index, (_, _, text))| Self::from_source(SourceId::stdlib(index), text))
-                .collect()
+            let mut loaded: Vec<Result<Reference, Diagnostic>> = Vec::new();
+            for (index, (_, _, text)) in STDLIBS.iter().enumerate() {
+                let bases: Vec<&Reference> =
+                    loaded.iter().filter_map(|r| r.as_ref().ok()).collect();
+                loaded.push(Self::from_source(SourceId::stdlib(index), text, &bases));
+            }
+            loaded
         });
         let index = STDLIBS.iter().position(|(v, _, _)| *v == version)?;
         Some(loaded.get(index)?.as_ref().map_err(Clone::clone))
@@ -274,7 +289,13 @@ impl Reference {
     /// Parses and types a stdlib text. Any problem is a fault of the stdlib,
     /// which ships with the binary and is tested: its diagnostic points into
     /// the stdlib's text (source `id`).
-    pub fn from_source(id: SourceId, text: &str) -> Result<Reference, Diagnostic> {
+    /// A reference that `extends` a version builds on the one of `bases`
+    /// with that version.
+    pub fn from_source(
+        id: SourceId,
+        text: &str,
+        bases: &[&Reference],
+    ) -> Result<Reference, Diagnostic> {
         let file = crate::syntax::parse(id, text).map_err(|errors| {
             let first = errors.into_iter().next();
             let at = first.as_ref().map_or(0, Diagnostic::position);
@@ -291,7 +312,20 @@ impl Reference {
                 fault: Fault::NoReference,
                 span: Span::new(id, 0, 0),
             })?;
-        build(reference)
+        let base = match &reference.extends {
+            Some(version) => Some(
+                bases
+                    .iter()
+                    .find(|b| b.version == version.text)
+                    .map(|b| (*b).clone())
+                    .ok_or_else(|| Diagnostic::StdlibFault {
+                        fault: Fault::UnknownBase(version.text.clone()),
+                        span: version.span,
+                    })?,
+            ),
+            None => None,
+        };
+        build(reference, base)
     }
 
     /// The container of a stdlib layout that runs every service.
@@ -300,7 +334,26 @@ impl Reference {
         self.layouts
             .values()
             .flat_map(|l| l.containers.iter())
-            .find(|c| c.runs == ALL_SERVICES)
+            .find(|c| c.runs == self.everything)
+    }
+
+    /// Whether a container running `service` runs every service.
+    #[must_use]
+    pub fn runs_everything(&self, service: &str) -> bool {
+        service == self.everything
+    }
+
+    /// Whether a container running `container_service` runs `service`.
+    #[must_use]
+    pub fn runs(&self, container_service: &str, service: &str) -> bool {
+        container_service == service || self.runs_everything(container_service)
+    }
+
+    /// Whether a container running `service` reads `param`: the services
+    /// its `reads` names, and the one that runs every service.
+    #[must_use]
+    pub fn reads(&self, param: &Param, service: &str) -> bool {
+        self.runs_everything(service) || param.reads.contains(service)
     }
 
     /// The bool parameter under which `service` listens on `port` (`when X`).
@@ -315,10 +368,14 @@ impl Reference {
 
     /// The parameter a statement of the language sets (`means NAME`).
     #[must_use]
-    pub fn param_meaning(&self, meaning: &str) -> Option<&Param> {
-        self.params
-            .values()
-            .find(|p| p.means.as_deref() == Some(meaning))
+    pub fn param_meaning(&self, meaning: Meaning) -> Option<&Param> {
+        self.params.values().find(|p| p.means == Some(meaning))
+    }
+
+    /// The deploy parameter a statement of the language sets.
+    #[must_use]
+    pub fn deploy_meaning(&self, meaning: Meaning) -> Option<&Deploy> {
+        self.deploys.values().find(|d| d.means == Some(meaning))
     }
 
     /// The reference container name of a service, if it has one.
@@ -328,31 +385,132 @@ impl Reference {
     }
 }
 
-fn build(ast: ast::Reference) -> Result<Reference, Diagnostic> {
-    let mut reference = Reference {
-        name: ast.name.text,
-        version: ast.version.text,
-        doc: ast
-            .docs
-            .into_iter()
-            .map(|d| d.node)
-            .collect::<Vec<_>>()
-            .join(" "),
-        services: IndexMap::new(),
-        params: IndexMap::new(),
-        listens: Vec::new(),
-        volumes: IndexMap::new(),
-        directories: Vec::new(),
-        deploys: IndexMap::new(),
-        roles: IndexMap::new(),
-        layouts: IndexMap::new(),
-        rules: IndexMap::new(),
+fn build(ast: ast::Reference, base: Option<Reference>) -> Result<Reference, Diagnostic> {
+    let doc = ast
+        .docs
+        .into_iter()
+        .map(|d| d.node)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut reference = match base {
+        Some(base) => Reference {
+            name: ast.name.text,
+            version: ast.version.text,
+            extends: Some(base.version.clone()),
+            doc: if doc.is_empty() {
+                base.doc.clone()
+            } else {
+                doc
+            },
+            ..base
+        },
+        None => Reference {
+            name: ast.name.text,
+            version: ast.version.text,
+            extends: None,
+            doc,
+            everything: String::new(),
+            nothing: None,
+            default_layout: String::new(),
+            default_restart: RestartPolicy::Always,
+            services: IndexMap::new(),
+            params: IndexMap::new(),
+            listens: Vec::new(),
+            volumes: IndexMap::new(),
+            directories: Vec::new(),
+            deploys: IndexMap::new(),
+            roles: IndexMap::new(),
+            layouts: IndexMap::new(),
+            rules: IndexMap::new(),
+        },
     };
+    let whole = ast.span;
+    let fault = |fault| Diagnostic::StdlibFault { fault, span: whole };
+    // The default restart first: layouts that name none take it.
+    let restarts: Vec<&Ident> = ast
+        .defs
+        .iter()
+        .filter_map(|d| match d {
+            Def::DefaultRestart(policy) => Some(policy),
+            _ => None,
+        })
+        .collect();
+    match restarts.as_slice() {
+        [policy] => {
+            reference.default_restart = word(policy).map_err(|fault| Diagnostic::StdlibFault {
+                fault,
+                span: policy.span,
+            })?;
+        }
+        [] if reference.extends.is_some() => {}
+        _ => {
+            return Err(fault(Fault::NotOnce {
+                what: Once::DefaultRestart,
+                count: restarts.len(),
+            }));
+        }
+    }
     for def in ast.defs {
         let span = def.name_span();
         add(&mut reference, def).map_err(|fault| Diagnostic::StdlibFault { fault, span })?;
     }
+    complete(&mut reference).map_err(fault)?;
     Ok(reference)
+}
+
+/// Checks what every reference must say, and records the services that run
+/// every service or none.
+fn complete(reference: &mut Reference) -> Result<(), Fault> {
+    let everything: Vec<&Service> = reference
+        .services
+        .values()
+        .filter(|s| s.runs == Runs::Everything)
+        .collect();
+    let [everything] = everything.as_slice() else {
+        return Err(Fault::NotOnce {
+            what: Once::RunsEverything,
+            count: everything.len(),
+        });
+    };
+    reference.everything = everything.name.clone();
+    reference.nothing = reference
+        .services
+        .values()
+        .find(|s| s.runs == Runs::Nothing)
+        .map(|s| s.name.clone());
+    if !reference.layouts.contains_key(&reference.default_layout) {
+        return Err(Fault::Undefined {
+            what: Definition::DefaultLayout,
+            name: reference.default_layout.clone(),
+        });
+    }
+    for meaning in Meaning::ALL {
+        let count = reference
+            .params
+            .values()
+            .filter(|p| p.means == Some(*meaning))
+            .count()
+            + reference
+                .deploys
+                .values()
+                .filter(|d| d.means == Some(*meaning))
+                .count();
+        if count > 1 {
+            return Err(Fault::NotOnce {
+                what: Once::Meaning(*meaning),
+                count,
+            });
+        }
+    }
+    for role in reference.roles.values() {
+        if !reference.deploys.contains_key(&role.bind) {
+            return Err(Fault::Undefined {
+                what: Definition::DeployParameter,
+                name: role.bind.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn add(reference: &mut Reference, def: Def) -> Result<(), Fault> {
@@ -365,6 +523,11 @@ fn add(reference: &mut Reference, def: Def) -> Result<(), Fault> {
                 caps: s.caps.into_iter().map(|c| c.text).collect(),
                 needs: s.needs.into_iter().map(|c| c.text).collect(),
                 wants: s.wants.into_iter().map(|c| c.text).collect(),
+                runs: match (s.runs_everything, s.runs_nothing) {
+                    (true, _) => Runs::Everything,
+                    (false, true) => Runs::Nothing,
+                    (false, false) => Runs::One,
+                },
                 doc: s.doc,
             };
             reference.services.insert(s.name.text, service);
@@ -413,8 +576,23 @@ fn add(reference: &mut Reference, def: Def) -> Result<(), Fault> {
             reference.roles.insert(role.name.clone(), role);
         }
         Def::Layout(l) => {
-            let layout = layout(l)?;
+            let layout = layout(l, reference.default_restart)?;
             reference.layouts.insert(layout.name.clone(), layout);
+        }
+        Def::DefaultLayout(name) => reference.default_layout = name.text,
+        // Read before the other definitions (see `build`).
+        Def::DefaultRestart(_) => {}
+        Def::Default { name, value } => {
+            if let Some(param) = reference.params.get_mut(&name.text) {
+                param.default = typed_default(&param.ty, &value, &name.text)?;
+            } else if let Some(deploy) = reference.deploys.get_mut(&name.text) {
+                deploy.default = typed_default(&deploy.ty, &value, &name.text)?;
+            } else {
+                return Err(Fault::Undefined {
+                    what: Definition::Parameter,
+                    name: name.text,
+                });
+            }
         }
         Def::Rule(r) => {
             let rule = RuleInfo {
@@ -445,15 +623,26 @@ fn typed(
     name: &str,
 ) -> Result<(ParamType, Option<String>), Fault> {
     let ty = ParamType::from_ast(ty).ok_or_else(|| Fault::UnknownType(name.to_owned()))?;
-    let default = default
-        .map(|value| {
-            types::check(&ty, &value.kind).map_err(|m| Fault::BadDefault {
-                name: name.to_owned(),
-                expected: m.expected,
-            })
-        })
-        .transpose()?;
+    let default = match default {
+        Some(value) => typed_default(&ty, value, name)?,
+        None => None,
+    };
     Ok((ty, default))
+}
+
+/// A default checked against its parameter's type.
+fn typed_default(ty: &ParamType, value: &ast::Value, name: &str) -> Result<Option<String>, Fault> {
+    types::check(ty, &value.kind)
+        .map(Some)
+        .map_err(|m| Fault::BadDefault {
+            name: name.to_owned(),
+            expected: m.expected,
+        })
+}
+
+/// A `means` word of the closed set.
+fn meaning(means: Option<&Ident>) -> Result<Option<Meaning>, Fault> {
+    means.map(word).transpose()
 }
 
 fn param(p: ast::ParamDef) -> Result<Param, Fault> {
@@ -469,7 +658,7 @@ fn param(p: ast::ParamDef) -> Result<Param, Fault> {
         locates: p.locates.map(|l| l.text),
         pairs_with: p.pairs_with.map(|l| l.text),
         alternative_to: p.alternative_to.map(|l| l.text),
-        means: p.means.map(|l| l.text),
+        means: meaning(p.means.as_ref())?,
         doc: p.doc,
     })
 }
@@ -491,6 +680,7 @@ fn deploy(d: ast::DeployDef) -> Result<Deploy, Fault> {
         sets: d
             .sets
             .map(|(param, container)| (param.text, container.map(|c| c.text))),
+        means: meaning(d.means.as_ref())?,
         doc: d.doc,
     })
 }
@@ -526,12 +716,13 @@ fn role(p: ast::PublishDef) -> Result<Role, Fault> {
         tls: p.tls.map(|n| port(n.node)).transpose()?,
         bind: p.bind.ok_or_else(|| missing("bind"))?.text,
         protocols,
+        clashes_with_host: p.clashes_with_host.map(|n| port(n.node)).transpose()?,
         doc: p.doc,
         name,
     })
 }
 
-fn layout(l: ast::LayoutDef) -> Result<Layout, Fault> {
+fn layout(l: ast::LayoutDef, default_restart: RestartPolicy) -> Result<Layout, Fault> {
     let mut env = Vec::new();
     for assignment in l.env {
         let value =
@@ -542,7 +733,7 @@ fn layout(l: ast::LayoutDef) -> Result<Layout, Fault> {
         env.push((assignment.name.text, value));
     }
     Ok(Layout {
-        restart: l.restart.as_ref().map_or(Ok(RestartPolicy::Always), word)?,
+        restart: l.restart.as_ref().map_or(Ok(default_restart), word)?,
         env,
         per_service: l.per_service,
         containers: l

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use super::Resolver;
 use crate::diagnostic::{Choice, Diagnostic, Thing};
 use crate::ir::resolved::{ContainerSpec, Resolved, Volume};
-use crate::reference::{ALL_SERVICES, types};
+use crate::reference::types;
 use crate::span::{Ident, Span, Spanned};
 use crate::syntax::ast::{self, ContainerBlock, Stmt, ValueKind, VolumeSource};
 
@@ -80,7 +80,7 @@ impl Resolver<'_> {
     /// A service that can be left out or run in a container of its own.
     pub(super) fn deployable_service(&mut self, service: &Ident) -> bool {
         if self.reference.services.contains_key(&service.text)
-            && service.text != ALL_SERVICES
+            && !self.reference.runs_everything(&service.text)
             && self.reference.container_of(&service.text).is_some()
         {
             return true;
@@ -166,7 +166,10 @@ impl Resolver<'_> {
             capabilities: None,
             span: block.span,
         };
-        let runs_all = block.runs.as_ref().is_some_and(|r| r.text == ALL_SERVICES);
+        let runs_all = block
+            .runs
+            .as_ref()
+            .is_some_and(|r| self.reference.runs_everything(&r.text));
         let known = if custom && runs_all {
             self.reference
                 .all_in_one_container()

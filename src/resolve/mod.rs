@@ -367,7 +367,7 @@ impl Resolver<'_> {
     /// The layout in effect; reports an unknown one.
     fn layout(&mut self, layout: Option<&Ident>) -> String {
         let Some(layout) = layout else {
-            return "all-in-one".to_owned();
+            return self.reference.default_layout.clone();
         };
         if !self.reference.layouts.contains_key(&layout.text) {
             let known: Vec<&str> = self.reference.layouts.keys().map(String::as_str).collect();

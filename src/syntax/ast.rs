@@ -189,6 +189,8 @@ pub struct Reference {
     pub span: Span,
     pub name: Ident,
     pub version: Ident,
+    /// `extends VERSION`: the reference this one changes.
+    pub extends: Option<Ident>,
     pub docs: Vec<Spanned<String>>,
     pub defs: Vec<Def>,
 }
@@ -205,6 +207,16 @@ pub enum Def {
     Publish(PublishDef),
     Layout(LayoutDef),
     Rule(RuleDef),
+    /// `default-layout NAME`
+    DefaultLayout(Ident),
+    /// `default-restart POLICY`
+    DefaultRestart(Ident),
+    /// `default NAME = value`: a new default for a parameter of the
+    /// extended reference.
+    Default {
+        name: Ident,
+        value: Value,
+    },
 }
 
 impl Def {
@@ -221,6 +233,9 @@ impl Def {
             Def::Publish(d) => d.role.span,
             Def::Layout(d) => d.name.span,
             Def::Rule(d) => d.id.span,
+            Def::DefaultLayout(name) | Def::DefaultRestart(name) | Def::Default { name, .. } => {
+                name.span
+            }
         }
     }
 }
@@ -236,6 +251,9 @@ pub struct ServiceDef {
     pub needs: Vec<Ident>,
     /// Services it works badly without (rule C8, warning).
     pub wants: Vec<Ident>,
+    /// `runs-everything` (the all-in-one value) or `runs-nothing`.
+    pub runs_everything: bool,
+    pub runs_nothing: bool,
     pub doc: String,
 }
 
@@ -323,6 +341,8 @@ pub struct DeployDef {
     pub default: Option<Value>,
     pub applies: Option<Applies>,
     pub sets: Option<(Ident, Option<Ident>)>,
+    /// What statement of the language sets it (`means image-tag`).
+    pub means: Option<Ident>,
     pub doc: String,
 }
 
@@ -347,6 +367,8 @@ pub struct PublishDef {
     pub tls: Option<Spanned<u64>>,
     pub bind: Option<Ident>,
     pub protocols: Vec<Ident>,
+    /// `clashes-with-host PORT`: the host's own service listens there.
+    pub clashes_with_host: Option<Spanned<u64>>,
     pub doc: String,
 }
 

@@ -119,6 +119,12 @@ fn describe_statement(rule_name: &str) -> Option<&'static str> {
         "alternative_stmt" => "`alternative-to`",
         "means_stmt" => "`means`",
         "unshared_stmt" => "`unshared`",
+        "default_layout_stmt" => "`default-layout`",
+        "default_restart_stmt" => "`default-restart`",
+        "default_stmt" => "`default`",
+        "runs_everything_stmt" => "`runs-everything`",
+        "runs_nothing_stmt" => "`runs-nothing`",
+        "clashes_def" => "`clashes-with-host`",
         _ => return None,
     })
 }

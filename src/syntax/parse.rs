@@ -483,11 +483,14 @@ impl Parser {
             span: whole,
             name,
             version,
+            extends: None,
             docs: Vec::new(),
             defs: Vec::new(),
         };
         for def in inner {
-            if def.as_rule() == Rule::doc_stmt {
+            if def.as_rule() == Rule::version {
+                reference.extends = Some(ident(&def));
+            } else if def.as_rule() == Rule::doc_stmt {
                 reference.docs.push(self.doc(def));
             } else if let Some(def) = self.def(def) {
                 reference.defs.push(def);
@@ -507,6 +510,14 @@ impl Parser {
             Rule::publish_def => Def::Publish(self.publish_def(pair)?),
             Rule::layout_def => Def::Layout(self.layout_def(pair)?),
             Rule::rule_def => Def::Rule(self.rule_def(pair)?),
+            Rule::default_layout_stmt => Def::DefaultLayout(first_ident(pair)?),
+            Rule::default_restart_stmt => Def::DefaultRestart(first_ident(pair)?),
+            Rule::default_stmt => {
+                let mut inner = parts(pair);
+                let name = ident(&inner.next()?);
+                let value = self.value(inner.next()?);
+                Def::Default { name, value }
+            }
             _ => return None,
         })
     }
@@ -531,6 +542,8 @@ impl Parser {
             caps: Vec::new(),
             needs: Vec::new(),
             wants: Vec::new(),
+            runs_everything: false,
+            runs_nothing: false,
             doc: String::new(),
         };
         for stmt in inner {
@@ -545,6 +558,8 @@ impl Parser {
                 Rule::reference_container => def.container = first_ident(stmt),
                 Rule::privileged_stmt => def.privileged = true,
                 Rule::cap_stmt => def.caps.extend(first_ident(stmt)),
+                Rule::runs_everything_stmt => def.runs_everything = true,
+                Rule::runs_nothing_stmt => def.runs_nothing = true,
                 _ => {}
             }
         }
@@ -667,12 +682,14 @@ impl Parser {
             default,
             applies: None,
             sets: None,
+            means: None,
             doc: String::new(),
         };
         for stmt in stmts {
             match stmt.as_rule() {
                 Rule::doc_stmt => def.doc = self.doc(stmt).node,
                 Rule::applies_stmt => def.applies = applies(stmt),
+                Rule::means_stmt => def.means = first_ident(stmt),
                 Rule::sets_stmt => {
                     let mut p = parts(stmt);
                     let param = ident(&p.next()?);
@@ -695,6 +712,7 @@ impl Parser {
             tls: None,
             bind: None,
             protocols: Vec::new(),
+            clashes_with_host: None,
             doc: String::new(),
         };
         for stmt in inner {
@@ -706,6 +724,9 @@ impl Parser {
                 Rule::tls_def => def.tls = parts(stmt).next().map(|p| self.integer(&p)),
                 Rule::bind_def => def.bind = first_ident(stmt),
                 Rule::protocols_def => def.protocols = parts(stmt).map(|p| ident(&p)).collect(),
+                Rule::clashes_def => {
+                    def.clashes_with_host = parts(stmt).next().map(|p| self.integer(&p));
+                }
                 _ => {}
             }
         }

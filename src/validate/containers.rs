@@ -11,8 +11,7 @@ use crate::diagnostic::{
     SwitchFix, Unshared,
 };
 use crate::ir::model::{Container, MountSource, Origin, switch_on};
-use crate::kinds::RestartPolicy;
-use crate::reference::ALL_SERVICES;
+use crate::kinds::{Meaning, RestartPolicy};
 use crate::syntax::Span;
 use crate::syntax::ast::VolumeSource;
 
@@ -69,7 +68,7 @@ fn privilege_span(cx: &Context<'_>, container: &Container) -> Span {
 
 /// C1: Docker-in-Docker needs a privileged container.
 fn c1_privileged(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let switch = cx.reference.param_meaning("privileged");
+    let switch = cx.reference.param_meaning(Meaning::Privileged);
     for container in cx.deployment.containers.iter().filter(|c| !c.privileged) {
         let service_needs = cx
             .reference
@@ -77,7 +76,7 @@ fn c1_privileged(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .get(&container.service)
             .is_some_and(|s| s.privileged);
         let switched = switch.filter(|p| {
-            p.read_by(&container.service) && switch_on(cx.reference, container, &p.name)
+            cx.reference.reads(p, &container.service) && switch_on(cx.reference, container, &p.name)
         });
         let need = if service_needs {
             Privilege::Service(container.service.clone())
@@ -103,15 +102,16 @@ fn c1_privileged(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// C2: oned needs `SYS_ADMIN` (a privileged container has it).
 fn c2_sys_admin(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for container in cx.deployment.containers.iter().filter(|c| !c.privileged) {
-        let services: Vec<&crate::reference::Service> = if container.service == ALL_SERVICES {
-            cx.reference.services.values().collect()
-        } else {
-            cx.reference
-                .services
-                .get(&container.service)
-                .into_iter()
-                .collect()
-        };
+        let services: Vec<&crate::reference::Service> =
+            if cx.reference.runs_everything(&container.service) {
+                cx.reference.services.values().collect()
+            } else {
+                cx.reference
+                    .services
+                    .get(&container.service)
+                    .into_iter()
+                    .collect()
+            };
         for service in services {
             for cap in service
                 .caps
@@ -146,7 +146,7 @@ fn c3_docker_across_containers(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .reference
             .params
             .values()
-            .filter(|p| p.read_by(&client.service))
+            .filter(|p| cx.reference.reads(p, &client.service))
         {
             let Some(target) = &param.locates else {
                 continue;
@@ -343,7 +343,8 @@ fn c7_one_service_group(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let earlier = containers[..i]
             .iter()
             .find(|c| c.service == container.service);
-        let alone = matches!(container.service.as_str(), ALL_SERVICES | "none");
+        let alone = cx.reference.runs_everything(&container.service)
+            || cx.reference.nothing.as_deref() == Some(container.service.as_str());
         let span = cx.container_span(container);
         if let Some(first) = earlier {
             out.push(Diagnostic::ServiceTwice {
@@ -369,7 +370,7 @@ fn c8_dependencies(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         cx.deployment
             .containers
             .iter()
-            .any(|c| c.service == service || c.service == ALL_SERVICES)
+            .any(|c| cx.reference.runs(&c.service, service))
             || cx.resolved.externals.contains_key(service)
     };
     let mut reported = BTreeSet::new();
@@ -436,7 +437,7 @@ fn r1_restart(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         RestartPolicy::Always | RestartPolicy::UnlessStopped => return,
     };
     let layout = cx.reference.layouts.get(&cx.deployment.layout);
-    let expected = layout.map_or(RestartPolicy::Always, |l| l.restart);
+    let expected = layout.map_or(cx.reference.default_restart, |l| l.restart);
     out.push(Diagnostic::RestartPolicy {
         policy: policy.node,
         downtime,
@@ -462,7 +463,7 @@ fn r2_podman_at_boot(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// R3: maintenance mode starts no service; it is for a short repair run.
 fn r3_maintenance(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(param) = cx.reference.param_meaning("maintenance") else {
+    let Some(param) = cx.reference.param_meaning(Meaning::Maintenance) else {
         return;
     };
     let spans: BTreeSet<Span> = cx

@@ -12,7 +12,7 @@ use crate::ir::model::{
 };
 use crate::ir::resolved::SettingValue;
 use crate::kinds::Protocol;
-use crate::reference::{ALL_SERVICES, Listen};
+use crate::reference::Listen;
 use crate::span::Span;
 
 pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -50,7 +50,7 @@ fn o5_one_listener_per_port(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for container in &cx.deployment.containers {
         let mut taken: HashMap<(u16, Protocol), (&Listen, Option<Span>)> = HashMap::new();
         for listen in &cx.reference.listens {
-            let runs = container.service == ALL_SERVICES || container.service == listen.service;
+            let runs = cx.reference.runs(&container.service, &listen.service);
             let off = listen
                 .when
                 .as_deref()

@@ -50,7 +50,7 @@ fn p3_required(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut missing: IndexMap<&str, Vec<&crate::ir::model::Container>> = IndexMap::new();
     for container in &cx.deployment.containers {
         for param in cx.reference.params.values() {
-            let by_default = param.means.as_deref() == Some("service")
+            let by_default = param.means == Some(crate::kinds::Meaning::Service)
                 && param.default.as_deref() == Some(container.service.as_str());
             if param.required.contains(&container.service)
                 && param.locates.is_none()
@@ -108,7 +108,10 @@ fn p4_scope(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             // A block of no container of the layout: reported by resolve.
             continue;
         }
-        if reached.iter().any(|c| param.read_by(&c.service)) {
+        if reached
+            .iter()
+            .any(|c| cx.reference.reads(param, &c.service))
+        {
             continue;
         }
         let readers = param
@@ -136,7 +139,7 @@ fn p4_scope(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// P5: what a container runs is said by the layout (`runs` in `custom`),
 /// never by hand: a container without it would start every service.
 fn p5_service_per_container(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(param) = cx.reference.param_meaning("service") else {
+    let Some(param) = cx.reference.param_meaning(crate::kinds::Meaning::Service) else {
         return;
     };
     for (_, setting) in cx.settings() {

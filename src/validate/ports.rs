@@ -15,9 +15,6 @@ use crate::reference::{Deploy, Internal, Role};
 use crate::syntax::Span;
 use crate::syntax::ast::PortSide;
 
-/// The role through which nodes reach the front-end over SSH.
-const SSH_ROLE: &str = "ssh";
-
 pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     d1_coupling(cx, out);
     n4_tls_ports_need_tls(cx, out);
@@ -119,7 +116,7 @@ fn host_of<'a>(cx: &Context<'a>, role: &Role) -> Option<&'a crate::ir::model::Co
     cx.deployment
         .containers
         .iter()
-        .find(|c| c.service == role.service || c.service == crate::reference::ALL_SERVICES)
+        .find(|c| cx.reference.runs(&c.service, &role.service))
 }
 
 /// N4: a role published explicitly whose fixed container port exists only
@@ -228,15 +225,20 @@ fn n6_host_ssh(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .as_ref()
         .or(cx.resolved.bind.as_ref())
         .map(|b| b.span);
-    for port in published(cx.deployment)
-        .iter()
-        .filter(|p| p.role == SSH_ROLE)
-    {
+    for port in published(cx.deployment) {
+        let Some(host_port) = cx
+            .reference
+            .roles
+            .get(port.role)
+            .and_then(|r| r.clashes_with_host)
+        else {
+            continue;
+        };
         let span = port_span(cx.deployment, bind, port.origin);
-        if port.port != 22 {
+        if port.port != host_port {
             out.push(Diagnostic::SshPortMoved {
                 port: port.port,
-                host: ssh_host(cx.deployment),
+                host: ssh_host(cx),
                 span,
             });
         } else if port.address.is_none_or(|a| a.is_unspecified()) {
@@ -246,16 +248,15 @@ fn n6_host_ssh(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// The SSH endpoint advertised to nodes.
-fn ssh_host(deployment: &Deployment) -> String {
-    deployment
+fn ssh_host(cx: &Context<'_>) -> String {
+    let param = cx.reference.param_meaning(crate::kinds::Meaning::SshHost);
+    cx.deployment
         .containers
         .iter()
-        .find_map(
-            |c| match &c.env.get("OPENNEBULA_FRONTEND_SSH_HOST")?.value {
-                EnvValue::Text(host) => Some(host.clone()),
-                _ => None,
-            },
-        )
+        .find_map(|c| match &c.env.get(&param?.name)?.value {
+            EnvValue::Text(host) => Some(host.clone()),
+            _ => None,
+        })
         .unwrap_or_else(|| "FRONT-END-HOST".to_owned())
 }
 
