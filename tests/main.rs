@@ -35,6 +35,7 @@ mod fuzz_corpus;
 mod layers;
 mod limits;
 mod lsp;
+mod lsp_e2e;
 mod output;
 mod reference_tables;
 mod roundtrip;
