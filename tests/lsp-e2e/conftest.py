@@ -46,7 +46,8 @@ def server_binary() -> str:
     binary = os.environ.get("ONEFRONT_BIN")
     if not binary or not os.access(binary, os.X_OK):
         raise pytest.UsageError(
-            "ONEFRONT_BIN must name the built onefront binary (tests/lsp_e2e.rs sets it)"
+            "ONEFRONT_BIN must name the built onefront binary"
+            " (tests/lsp_e2e.rs sets it)"
         )
     return binary
 

@@ -46,7 +46,7 @@ local function finish()
     file:write(vim.fn.json_encode(report))
     file:close()
   else
-    io.stderr:write('nvim_attach.lua: cannot write the report: ', vim.inspect(report), '\n')
+    io.stderr:write('nvim_attach.lua: no report written: ', vim.inspect(report), '\n')
   end
   if #report.errors > 0 or not file then
     vim.cmd('cquit 1')
@@ -138,7 +138,11 @@ local function main()
     end
     local result = response.result
     if type(result) == 'table' and type(result.contents) == 'table' then
-      report.hover = { kind = result.contents.kind, value = result.contents.value, range = result.range }
+      report.hover = {
+        kind = result.contents.kind,
+        value = result.contents.value,
+        range = result.range,
+      }
     else
       fail('hover: no contents: ' .. vim.inspect(result))
     end

@@ -208,7 +208,9 @@ async def test_formatting_a_misformatted_document_gives_the_example_back(
 ):
     formatted = EXAMPLE.read_text(encoding="utf-8")
     # Indentation and alignment gone, blank lines doubled.
-    lines = [" ".join(line.split()).replace(" = ", "=") for line in formatted.split("\n")]
+    lines = [
+        " ".join(line.split()).replace(" = ", "=") for line in formatted.split("\n")
+    ]
     messy = "\n".join(lines).replace("\n\n", "\n\n\n")
     assert messy != formatted
     doc = Document(client, tmp_path, messy)
