@@ -36,6 +36,7 @@ mod layers;
 mod limits;
 mod lsp;
 mod no_facts_in_rust;
+mod lsp_e2e;
 mod output;
 mod reference_tables;
 mod roundtrip;

@@ -229,3 +229,13 @@ pub fn node() -> PathBuf {
 pub fn vim() -> PathBuf {
     find("vim", Path::new("/usr/bin"))
 }
+
+/// `nvim`, from Debian's `neovim` (Neovim 0.7).
+///
+/// # Panics
+///
+/// If no `nvim` is installed.
+#[must_use]
+pub fn nvim() -> PathBuf {
+    find("nvim", Path::new("/usr/bin"))
+}
