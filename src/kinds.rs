@@ -101,6 +101,12 @@ kind! {
         ImageTag = "image-tag",
         /// The deploy parameter of the SSH address (`bind ssh`).
         BindSsh = "bind-ssh",
+        /// The deploy parameter holding every container's restart policy
+        /// (`restart`), where the reference has one.
+        Restart = "restart",
+        /// The deploy parameter holding the `AppArmor` profile of the
+        /// containers it applies to.
+        Apparmor = "apparmor",
     }
 }
 

@@ -109,6 +109,8 @@ pub struct Param {
     pub alternative_to: Option<String>,
     /// The statement of the language that sets it.
     pub means: Option<Meaning>,
+    /// The names earlier versions gave it (rule P9, `migrate`).
+    pub renamed_from: Vec<String>,
     pub doc: String,
 }
 
@@ -175,6 +177,8 @@ pub struct Deploy {
     pub sets: Option<(String, Option<String>)>,
     /// The statement of the language that sets it.
     pub means: Option<Meaning>,
+    /// The names earlier versions gave it (rule P9, `migrate`).
+    pub renamed_from: Vec<String>,
     pub doc: String,
 }
 
@@ -659,6 +663,7 @@ fn param(p: ast::ParamDef) -> Result<Param, Fault> {
         pairs_with: p.pairs_with.map(|l| l.text),
         alternative_to: p.alternative_to.map(|l| l.text),
         means: meaning(p.means.as_ref())?,
+        renamed_from: p.renamed_from.into_iter().map(|n| n.text).collect(),
         doc: p.doc,
     })
 }
@@ -681,6 +686,7 @@ fn deploy(d: ast::DeployDef) -> Result<Deploy, Fault> {
             .sets
             .map(|(param, container)| (param.text, container.map(|c| c.text))),
         means: meaning(d.means.as_ref())?,
+        renamed_from: d.renamed_from.into_iter().map(|n| n.text).collect(),
         doc: d.doc,
     })
 }

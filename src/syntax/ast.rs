@@ -288,6 +288,8 @@ pub struct ParamDef {
     pub alternative_to: Option<Ident>,
     /// The statement of the language that sets it (`service`, `maintenance`).
     pub means: Option<Ident>,
+    /// The names earlier versions gave it.
+    pub renamed_from: Vec<Ident>,
     pub doc: String,
 }
 
@@ -343,6 +345,8 @@ pub struct DeployDef {
     pub sets: Option<(Ident, Option<Ident>)>,
     /// What statement of the language sets it (`means image-tag`).
     pub means: Option<Ident>,
+    /// The names earlier versions gave it.
+    pub renamed_from: Vec<Ident>,
     pub doc: String,
 }
 

@@ -125,6 +125,7 @@ fn describe_statement(rule_name: &str) -> Option<&'static str> {
         "runs_everything_stmt" => "`runs-everything`",
         "runs_nothing_stmt" => "`runs-nothing`",
         "clashes_def" => "`clashes-with-host`",
+        "renamed_stmt" => "`renamed-from`",
         _ => return None,
     })
 }

@@ -581,6 +581,7 @@ impl Parser {
             pairs_with: None,
             alternative_to: None,
             means: None,
+            renamed_from: Vec::new(),
             doc: String::new(),
         };
         for stmt in stmts {
@@ -592,6 +593,7 @@ impl Parser {
                 Rule::secret_stmt => def.secret = true,
                 Rule::locates_stmt => def.locates = first_ident(stmt),
                 Rule::pairs_stmt => def.pairs_with = first_ident(stmt),
+                Rule::renamed_stmt => def.renamed_from.extend(first_ident(stmt)),
                 Rule::alternative_stmt => def.alternative_to = first_ident(stmt),
                 Rule::means_stmt => def.means = first_ident(stmt),
                 _ => {}
@@ -683,6 +685,7 @@ impl Parser {
             applies: None,
             sets: None,
             means: None,
+            renamed_from: Vec::new(),
             doc: String::new(),
         };
         for stmt in stmts {
@@ -690,6 +693,7 @@ impl Parser {
                 Rule::doc_stmt => def.doc = self.doc(stmt).node,
                 Rule::applies_stmt => def.applies = applies(stmt),
                 Rule::means_stmt => def.means = first_ident(stmt),
+                Rule::renamed_stmt => def.renamed_from.extend(first_ident(stmt)),
                 Rule::sets_stmt => {
                     let mut p = parts(stmt);
                     let param = ident(&p.next()?);

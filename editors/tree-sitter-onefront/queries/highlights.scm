@@ -14,7 +14,7 @@
 
 ; Every keyword of the grammar (a query naming a word the grammar lacks does
 ; not compile, so this list also checks the grammar has every keyword).
-[ "alternative-to" "anonymous" "applies" "at" "bind" "cap" "capabilities" "clashes-with-host" "compose" "container" "default" "default-layout" "default-restart" "deploy" "deployment" "directory" "doc" "env" "error" "every" "except" "extends" "external" "follows" "from" "image" "implicit" "in" "internal" "layout" "listen" "locates" "maintenance" "means" "mount" "named" "needs" "off" "on" "onefront" "pairs-with" "param" "per-service" "plain" "privileged" "protocols" "publish" "published" "readonly" "reads" "reference" "required" "restart" "right" "rootless" "rule" "runs" "runs-everything" "runs-nothing" "runtime" "same" "secret" "service" "sets" "ssh" "table" "tls" "unshared" "used-by" "volume" "wants" "warning" "when" "without" "wrong" ] @keyword
+[ "alternative-to" "anonymous" "applies" "at" "bind" "cap" "capabilities" "clashes-with-host" "compose" "container" "default" "default-layout" "default-restart" "deploy" "deployment" "directory" "doc" "env" "error" "every" "except" "extends" "external" "follows" "from" "image" "implicit" "in" "internal" "layout" "listen" "locates" "maintenance" "means" "mount" "named" "needs" "off" "on" "onefront" "pairs-with" "param" "per-service" "plain" "privileged" "protocols" "publish" "published" "readonly" "reads" "reference" "renamed-from" "required" "restart" "right" "rootless" "rule" "runs" "runs-everything" "runs-nothing" "runtime" "same" "secret" "service" "sets" "ssh" "table" "tls" "unshared" "used-by" "volume" "wants" "warning" "when" "without" "wrong" ] @keyword
 
 (boolean) @constant.builtin.boolean
 
@@ -49,6 +49,7 @@
   (internal_def (param_name) @constant)
   (bind_def (param_name) @constant)
   (default_stmt (param_name) @constant)
+  (renamed_stmt (param_name) @constant)
 ]
 
 ; ---------------------------------------------------------------------------

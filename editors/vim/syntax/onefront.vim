@@ -78,7 +78,7 @@ syn match onefrontType contained "\<\h\k*\>"
 " Keywords: every keyword of the grammar, then those that say what follows
 " ---------------------------------------------------------------------------
 
-syn keyword onefrontKeyword alternative-to anonymous applies at bind cap capabilities clashes-with-host compose container default default-layout default-restart deploy deployment directory doc env error every except extends external follows from image implicit in internal layout listen locates maintenance means mount named needs off on onefront pairs-with param per-service plain privileged protocols publish published readonly reads reference required restart right rootless rule runs runs-everything runs-nothing runtime same secret service sets ssh table tls unshared used-by volume wants warning when without wrong
+syn keyword onefrontKeyword alternative-to anonymous applies at bind cap capabilities clashes-with-host compose container default default-layout default-restart deploy deployment directory doc env error every except extends external follows from image implicit in internal layout listen locates maintenance means mount named needs off on onefront pairs-with param per-service plain privileged protocols publish published readonly reads reference renamed-from required restart right rootless rule runs runs-everything runs-nothing runtime same secret service sets ssh table tls unshared used-by volume wants warning when without wrong
 syn keyword onefrontBoolean false no true yes
 
 " A keyword defined again wins over its first definition (Vim looks up the
