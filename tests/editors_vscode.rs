@@ -3,7 +3,8 @@
 //! `vscode-tmgrammar-snap` (snapshots of the examples, the stdlib and some UI
 //! files), the extension packaged by `vsce` with its language client,
 //! `extension.js` run in Node.js against stand-ins of the VS Code API (no VS
-//! Code runs here), and the grammar loaded by shiki, which renders the
+//! Code can run here), alone and with the real language client talking to
+//! `onefront lsp`, and the grammar loaded by shiki, which renders the
 //! pictures of the documentation.
 
 use std::collections::BTreeSet;
@@ -327,7 +328,7 @@ fn the_extension_pins_a_language_client_its_vs_code_runs() {
 /// of VS Code runs them (plain `CommonJS`, no build step).
 #[test]
 fn node_parses_the_extension() {
-    for script in ["extension.js", "tests/activate.js"] {
+    for script in ["extension.js", "tests/activate.js", "tests/client.js"] {
         let output = Command::new(tools::node())
             .arg("--check")
             .arg(extension().join(script))
@@ -501,23 +502,25 @@ fn vsce_packages_the_extension_with_its_language_client() {
     assert_packaged_dependencies(&files, &packaged);
 }
 
-/// What `extension.js` did under `tests/activate.js` (stand-ins for
-/// `vscode` and `vscode-languageclient`, no VS Code): its events, after
-/// the driver found nothing VS Code would refuse. `path` is the `PATH` it
-/// sees, `home` its home folder.
-fn run_extension(
-    scenario: &serde_json::Value,
+/// The JSON that the driver `tests/SCRIPT` of the extension printed, run
+/// as `node tests/SCRIPT EXTENSION_DIR MODULES ARGS...` with only `PATH`
+/// and a home folder in its environment; panics with what it printed when
+/// it fails (the drivers fail on anything VS Code would refuse).
+fn run_driver<S: AsRef<OsStr>>(
+    script: &str,
+    args: &[S],
     path: &[&Path],
     home: &Path,
-) -> Vec<serde_json::Value> {
+) -> serde_json::Value {
     let output = Command::new(tools::node())
-        .arg(extension().join("tests/activate.js"))
+        .arg(extension().join("tests").join(script))
         .arg(extension())
         .arg(extension_modules())
-        .arg(scenario.to_string())
+        .args(args)
         .env_clear()
         .env("PATH", std::env::join_paths(path).unwrap())
         .env("HOME", home)
+        .env("XDG_CACHE_HOME", home.join("cache"))
         .current_dir(home)
         .stdin(Stdio::null())
         .output()
@@ -525,12 +528,22 @@ fn run_extension(
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
-        "tests/activate.js {scenario} failed ({}):\n{stdout}{}",
+        "tests/{script} failed ({}):\n{stdout}{}",
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
-    let report: serde_json::Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("tests/activate.js printed no JSON ({e}):\n{stdout}"));
+    serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("tests/{script} printed no JSON ({e}):\n{stdout}"))
+}
+
+/// What `extension.js` did under `tests/activate.js` (stand-ins for
+/// `vscode` and `vscode-languageclient`) in `scenario`: its events.
+fn run_extension(
+    scenario: &serde_json::Value,
+    path: &[&Path],
+    home: &Path,
+) -> Vec<serde_json::Value> {
+    let report = run_driver("activate.js", &[scenario.to_string()], path, home);
     report["events"].as_array().unwrap().clone()
 }
 
@@ -827,5 +840,64 @@ fn the_language_configuration_keeps_names_as_words() {
         &[extension().join("language-configuration.json")],
         work.std_path(),
         work.std_path(),
+    );
+}
+
+/// `extension.js` with the real, pinned `vscode-languageclient` and the
+/// real `onefront lsp` found on `PATH` (`tests/client.js`; only `vscode` is
+/// a stand-in): the client starts the server, opens a file with a
+/// misspelt parameter, hands VS Code the server's diagnostic, gets a hover
+/// of Markdown, and stops the server without an error.
+#[test]
+fn the_real_language_client_talks_to_onefront_lsp() {
+    let work = TempDir::new();
+    let t = work.std_path();
+    let bin = t.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_onefront"), bin.join("onefront")).unwrap();
+    let site = t.join("folder/site.onefront");
+    copy(
+        &repo().join("tests/ui/resolve/misspelt_parameter.onefront"),
+        &site,
+    );
+    let text = std::fs::read_to_string(&site).unwrap();
+    let (line, row) = text
+        .lines()
+        .enumerate()
+        .find(|(_, row)| row.trim_start().starts_with("OPENNEBULA_FRONTEND_HOST "))
+        .unwrap();
+    let character = row.find("OPENNEBULA").unwrap() + 3;
+    let report = run_driver(
+        "client.js",
+        &[
+            site.clone().into_os_string(),
+            line.to_string().into(),
+            character.to_string().into(),
+        ],
+        &[&bin],
+        t,
+    );
+    let diagnostics: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no diagnostics: {report:#}"))
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.contains("unknown parameter `ONEADMIN_PASWORD`")
+                && d.contains("did you mean `ONEADMIN_PASSWORD`?")),
+        "{report:#}"
+    );
+    let hover = report["hover"].as_str().unwrap_or_default();
+    assert!(
+        hover.contains("**OPENNEBULA_FRONTEND_HOST") && hover.contains("`one.example.com`"),
+        "{report:#}"
+    );
+    assert_eq!(
+        report["logged"][0],
+        format!("onefront: starting {} lsp", bin.join("onefront").display()),
+        "{report:#}"
     );
 }
