@@ -636,3 +636,38 @@ fn the_fuzz_corpus_never_breaks_a_request() {
     }
     assert!(requests > 1000, "{requests}");
 }
+
+/// A sibling file changed on disk (a checkout, another editor): the open
+/// documents of the folder are checked again; a deleted one's diagnostics
+/// are cleared.
+#[test]
+fn a_file_changed_on_disk_rechecks_its_folder() {
+    let mut client = Client::new();
+    client.open("a.onefront", DEPLOYMENT);
+    assert!(
+        !client.diagnostics.contains_key("a.onefront"),
+        "a clean file"
+    );
+    let other = "onefront 5.13\n\ndeployment other {\n  layout all-in-one\n  bind 192.168.1.2\n  publish sunstone.http 192.168.1.1:8080\n  env {\n    OPENNEBULA_FRONTEND_HOST = \"o.example.com\"\n    OPENNEBULA_FRONTEND_SSH_HOST = \"o.example.com\"\n    ONEADMIN_PASSWORD = secret\n  }\n}\n";
+    let b = client.folder.std_path().join("b.onefront");
+    std::fs::write(&b, other).unwrap();
+    let created = json!({ "changes": [{ "uri": client.uri("b.onefront"), "type": 1 }] });
+    client.notify("workspace/didChangeWatchedFiles", created);
+    let codes = |client: &Client, file: &str| -> Vec<String> {
+        client
+            .diagnostics
+            .get(file)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(codes(&client, "a.onefront"), ["onefront::N5"]);
+    assert_eq!(codes(&client, "b.onefront"), ["onefront::N5"]);
+    std::fs::remove_file(&b).unwrap();
+    let deleted = json!({ "changes": [{ "uri": client.uri("b.onefront"), "type": 3 }] });
+    client.notify("workspace/didChangeWatchedFiles", deleted);
+    assert!(codes(&client, "a.onefront").is_empty());
+    assert!(codes(&client, "b.onefront").is_empty());
+}

@@ -23,8 +23,8 @@ use std::path::PathBuf;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
     CodeActionRequest, Completion, DocumentSymbolRequest, FoldingRangeRequest, Formatting,
@@ -275,9 +275,57 @@ impl Server {
                 }
                 return messages;
             }
+            DidChangeWatchedFiles::METHOD => {
+                let Ok(p) = serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(
+                    notification.params,
+                ) else {
+                    return Vec::new();
+                };
+                return self.files_changed(&p.changes);
+            }
             _ => return Vec::new(),
         };
         self.diagnose(&uri)
+    }
+
+    /// `.onefront` files changed on disk (a checkout, another editor): the
+    /// open documents of their folders are checked again, and a deleted
+    /// file's diagnostics are cleared.
+    fn files_changed(&mut self, changes: &[lsp_types::FileEvent]) -> Vec<Message> {
+        let mut messages = Vec::new();
+        let mut folders = BTreeSet::new();
+        for change in changes {
+            if change.typ == lsp_types::FileChangeType::DELETED
+                && self.published.remove(change.uri.as_str())
+            {
+                messages.push(publish(&change.uri, Vec::new()));
+            }
+            if let Some(path) = text::path_of(&change.uri)
+                && let Some((folder, _)) = path.rsplit_once('/')
+            {
+                folders.insert(folder.to_owned());
+            }
+        }
+        let in_folders: Vec<Uri> = self
+            .open
+            .keys()
+            .filter_map(|u| u.parse::<Uri>().ok())
+            .filter(|u| {
+                text::path_of(u)
+                    .and_then(|p| p.rsplit_once('/').map(|(dir, _)| dir.to_owned()))
+                    .is_some_and(|dir| folders.contains(&dir))
+            })
+            .collect();
+        // One open document per folder checks the whole folder.
+        let mut done = BTreeSet::new();
+        for uri in in_folders {
+            let folder =
+                text::path_of(&uri).and_then(|p| p.rsplit_once('/').map(|(d, _)| d.to_owned()));
+            if done.insert(folder) {
+                messages.extend(self.diagnose(&uri));
+            }
+        }
+        messages
     }
 
     /// Checks the group of `uri` and publishes the diagnostics of every
