@@ -26,6 +26,11 @@ pub const STDLIBS: &[(&str, &str, &str)] = &[
         "<stdlib/opennebula-6.0>",
         include_str!("../../stdlib/opennebula-6.0.onefront"),
     ),
+    (
+        "6.2",
+        "<stdlib/opennebula-6.2>",
+        include_str!("../../stdlib/opennebula-6.2.onefront"),
+    ),
 ];
 
 /// The versions this binary knows, for messages.
