@@ -15,11 +15,23 @@ use crate::syntax::ast::{self, Applies, Def, InternalPort, ServiceSet};
 use types::ParamType;
 
 /// The stdlibs compiled into the binary: (version, pseudo-path, text).
-pub const STDLIBS: &[(&str, &str, &str)] = &[(
-    "5.13",
-    "<stdlib/opennebula-5.13>",
-    include_str!("../../stdlib/opennebula-5.13.onefront"),
-)];
+pub const STDLIBS: &[(&str, &str, &str)] = &[
+    (
+        "5.13",
+        "<stdlib/opennebula-5.13>",
+        include_str!("../../stdlib/opennebula-5.13.onefront"),
+    ),
+    (
+        "6.0",
+        "<stdlib/opennebula-6.0>",
+        include_str!("../../stdlib/opennebula-6.0.onefront"),
+    ),
+    (
+        "6.2",
+        "<stdlib/opennebula-6.2>",
+        include_str!("../../stdlib/opennebula-6.2.onefront"),
+    ),
+];
 
 /// The versions this binary knows, for messages.
 #[must_use]

@@ -102,13 +102,22 @@ fn listen(value: &Value) -> Listen {
     }
 }
 
-/// The reference of the onefront binary under test.
+/// The version the generated files are written against (`onefront 5.13`):
+/// `params` lists the newest version unless told.
+pub const VERSION: &str = "5.13";
+
+/// The reference of the onefront binary under test, of [`VERSION`].
 pub fn reference() -> &'static Reference {
     static REFERENCE: OnceLock<Reference> = OnceLock::new();
     REFERENCE.get_or_init(|| {
         let json = crate::support::tools::json_of(
-            std::process::Command::new(env!("CARGO_BIN_EXE_onefront"))
-                .args(["params", "--format", "json"]),
+            std::process::Command::new(env!("CARGO_BIN_EXE_onefront")).args([
+                "params",
+                "--version",
+                VERSION,
+                "--format",
+                "json",
+            ]),
         );
         Reference {
             params: json["params"]

@@ -405,7 +405,7 @@ impl fmt::Display for Deployment {
 
 impl fmt::Display for File {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("onefront 5.13\n")?;
+        writeln!(f, "onefront {}", crate::support::reference::VERSION)?;
         for d in &self.deployments {
             f.write_char('\n')?;
             write!(f, "{d}")?;

@@ -29,11 +29,11 @@
 
 (assignment
   name: (param_name) @constant
-  (#any-of? @constant "DIND_ENABLED" "DIND_HOST" "DIND_SOCKET" "DIND_TCP_ENABLED" "FIREEDGE_HOST" "GUACD_HOST" "MAINTENANCE_MODE" "MEMCACHED_HOST" "MONITORD_PORT" "MYSQL_DATABASE" "MYSQL_HOST" "MYSQL_PASSWORD" "MYSQL_PORT" "MYSQL_ROOT_PASSWORD" "MYSQL_USER" "ONEADMIN_PASSWORD" "ONEADMIN_SSH_PRIVKEY" "ONEADMIN_SSH_PRIVKEY_BASE64" "ONEADMIN_SSH_PUBKEY" "ONEADMIN_SSH_PUBKEY_BASE64" "ONED_DB_BACKUP_ENABLED" "ONED_HOST" "ONEFLOW_HOST" "ONEGATE_PORT" "ONEPROVISION_HOST" "OPENNEBULA_FRONTEND_HOST" "OPENNEBULA_FRONTEND_ONECFG_PATCH" "OPENNEBULA_FRONTEND_POSTHOOK" "OPENNEBULA_FRONTEND_PREHOOK" "OPENNEBULA_FRONTEND_SERVICE" "OPENNEBULA_FRONTEND_SSH_HOST" "SUNSTONE_HTTPS_ENABLED" "SUNSTONE_PORT" "SUNSTONE_TLS_PORT" "SUNSTONE_VNC_PORT" "TLS_CERT" "TLS_CERT_BASE64" "TLS_DOMAIN_LIST" "TLS_KEY" "TLS_KEY_BASE64" "TLS_PROXY_ENABLED" "TLS_VALID_DAYS"))
+  (#any-of? @constant "DIND_ENABLED" "DIND_HOST" "DIND_SOCKET" "DIND_TCP_ENABLED" "ETCD_HOST" "ETCD_ROOT_PASSWORD" "FIREEDGE_HOST" "GUACD_HOST" "MAINTENANCE_MODE" "MEMCACHED_HOST" "MONITORD_PORT" "MYSQL_DATABASE" "MYSQL_HOST" "MYSQL_PASSWORD" "MYSQL_PORT" "MYSQL_ROOT_PASSWORD" "MYSQL_USER" "ONEADMIN_PASSWORD" "ONEADMIN_SSH_PRIVKEY" "ONEADMIN_SSH_PRIVKEY_BASE64" "ONEADMIN_SSH_PUBKEY" "ONEADMIN_SSH_PUBKEY_BASE64" "ONED_DB_BACKUP_ENABLED" "ONED_HOST" "ONEFLOW_HOST" "ONEGATE_PORT" "ONEPROVISION_HOST" "OPENNEBULA_BATCH_FILE" "OPENNEBULA_CUSTOMER_TOKEN" "OPENNEBULA_FRONTEND_HOST" "OPENNEBULA_FRONTEND_ONECFG_PATCH" "OPENNEBULA_FRONTEND_POSTHOOK" "OPENNEBULA_FRONTEND_PREHOOK" "OPENNEBULA_FRONTEND_SERVICE" "OPENNEBULA_FRONTEND_SSH_HOST" "OPENNEBULA_HOST" "OPENNEBULA_ONECFG_PATCH" "OPENNEBULA_ONEGATE_HOST" "OPENNEBULA_POSTBOOTSTRAP_HOOK" "OPENNEBULA_PREBOOTSTRAP_HOOK" "OPENNEBULA_SERVICE" "OPENNEBULA_SSH_HOST" "SUNSTONE_HTTPS_ENABLED" "SUNSTONE_PORT" "SUNSTONE_TLS_PORT" "SUNSTONE_VNC_PORT" "TLS_CERT" "TLS_CERT_BASE64" "TLS_DOMAIN_LIST" "TLS_KEY" "TLS_KEY_BASE64" "TLS_PROXY_ENABLED" "TLS_VALID_DAYS"))
 
 (assignment
   name: (param_name) @comment.error
-  (#not-any-of? @comment.error "DIND_ENABLED" "DIND_HOST" "DIND_SOCKET" "DIND_TCP_ENABLED" "FIREEDGE_HOST" "GUACD_HOST" "MAINTENANCE_MODE" "MEMCACHED_HOST" "MONITORD_PORT" "MYSQL_DATABASE" "MYSQL_HOST" "MYSQL_PASSWORD" "MYSQL_PORT" "MYSQL_ROOT_PASSWORD" "MYSQL_USER" "ONEADMIN_PASSWORD" "ONEADMIN_SSH_PRIVKEY" "ONEADMIN_SSH_PRIVKEY_BASE64" "ONEADMIN_SSH_PUBKEY" "ONEADMIN_SSH_PUBKEY_BASE64" "ONED_DB_BACKUP_ENABLED" "ONED_HOST" "ONEFLOW_HOST" "ONEGATE_PORT" "ONEPROVISION_HOST" "OPENNEBULA_FRONTEND_HOST" "OPENNEBULA_FRONTEND_ONECFG_PATCH" "OPENNEBULA_FRONTEND_POSTHOOK" "OPENNEBULA_FRONTEND_PREHOOK" "OPENNEBULA_FRONTEND_SERVICE" "OPENNEBULA_FRONTEND_SSH_HOST" "SUNSTONE_HTTPS_ENABLED" "SUNSTONE_PORT" "SUNSTONE_TLS_PORT" "SUNSTONE_VNC_PORT" "TLS_CERT" "TLS_CERT_BASE64" "TLS_DOMAIN_LIST" "TLS_KEY" "TLS_KEY_BASE64" "TLS_PROXY_ENABLED" "TLS_VALID_DAYS"))
+  (#not-any-of? @comment.error "DIND_ENABLED" "DIND_HOST" "DIND_SOCKET" "DIND_TCP_ENABLED" "ETCD_HOST" "ETCD_ROOT_PASSWORD" "FIREEDGE_HOST" "GUACD_HOST" "MAINTENANCE_MODE" "MEMCACHED_HOST" "MONITORD_PORT" "MYSQL_DATABASE" "MYSQL_HOST" "MYSQL_PASSWORD" "MYSQL_PORT" "MYSQL_ROOT_PASSWORD" "MYSQL_USER" "ONEADMIN_PASSWORD" "ONEADMIN_SSH_PRIVKEY" "ONEADMIN_SSH_PRIVKEY_BASE64" "ONEADMIN_SSH_PUBKEY" "ONEADMIN_SSH_PUBKEY_BASE64" "ONED_DB_BACKUP_ENABLED" "ONED_HOST" "ONEFLOW_HOST" "ONEGATE_PORT" "ONEPROVISION_HOST" "OPENNEBULA_BATCH_FILE" "OPENNEBULA_CUSTOMER_TOKEN" "OPENNEBULA_FRONTEND_HOST" "OPENNEBULA_FRONTEND_ONECFG_PATCH" "OPENNEBULA_FRONTEND_POSTHOOK" "OPENNEBULA_FRONTEND_PREHOOK" "OPENNEBULA_FRONTEND_SERVICE" "OPENNEBULA_FRONTEND_SSH_HOST" "OPENNEBULA_HOST" "OPENNEBULA_ONECFG_PATCH" "OPENNEBULA_ONEGATE_HOST" "OPENNEBULA_POSTBOOTSTRAP_HOOK" "OPENNEBULA_PREBOOTSTRAP_HOOK" "OPENNEBULA_SERVICE" "OPENNEBULA_SSH_HOST" "SUNSTONE_HTTPS_ENABLED" "SUNSTONE_PORT" "SUNSTONE_TLS_PORT" "SUNSTONE_VNC_PORT" "TLS_CERT" "TLS_CERT_BASE64" "TLS_DOMAIN_LIST" "TLS_KEY" "TLS_KEY_BASE64" "TLS_PROXY_ENABLED" "TLS_VALID_DAYS"))
 
 ; The stdlib defines and names parameters (deploy parameters too): known by
 ; construction.
@@ -66,20 +66,20 @@
 ; Services: after `runs`, `external`, `without`, `on`, `needs`, ...
 (container_block
   service: (identifier) @constant.builtin
-  (#any-of? @constant.builtin "all" "docker" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
+  (#any-of? @constant.builtin "all" "docker" "etcd" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
 (container_block
   service: (identifier) @variable
-  (#not-any-of? @variable "all" "docker" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
+  (#not-any-of? @variable "all" "docker" "etcd" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
 (external_stmt
   name: (identifier) @constant.builtin
-  (#any-of? @constant.builtin "all" "docker" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
+  (#any-of? @constant.builtin "all" "docker" "etcd" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
 (external_stmt
   name: (identifier) @variable
-  (#not-any-of? @variable "all" "docker" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
+  (#not-any-of? @variable "all" "docker" "etcd" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
 ((name_list (identifier) @constant.builtin)
-  (#any-of? @constant.builtin "all" "docker" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
+  (#any-of? @constant.builtin "all" "docker" "etcd" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
 ((name_list (identifier) @variable)
-  (#not-any-of? @variable "all" "docker" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
+  (#not-any-of? @variable "all" "docker" "etcd" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
 
 ; The stdlib's own service names and the places it names one.
 (service_def name: (identifier) @constant.builtin)
@@ -131,10 +131,10 @@
 ; Volumes of a deployment and of the stdlib.
 (volume_stmt
   name: (identifier) @constant.builtin
-  (#any-of? @constant.builtin "opennebula_backups_db" "opennebula_datastores" "opennebula_db" "opennebula_logs" "opennebula_mysql" "opennebula_oneadmin_auth" "opennebula_oneadmin_ssh" "opennebula_oneadmin_ssh_copyback" "opennebula_oneadmin_ssh_provision" "opennebula_oneprovision_ssh" "opennebula_secret_db" "opennebula_secret_sshd" "opennebula_secret_tls" "opennebula_shared_tmp" "opennebula_shared_vmrc" "opennebula_srv"))
+  (#any-of? @constant.builtin "opennebula_backups_db" "opennebula_datastores" "opennebula_db" "opennebula_etcd" "opennebula_etcd_secrets" "opennebula_fireedge" "opennebula_logs" "opennebula_mysql" "opennebula_oneadmin_auth" "opennebula_oneadmin_ssh" "opennebula_oneadmin_ssh_copyback" "opennebula_oneadmin_ssh_provision" "opennebula_oneprovision_ssh" "opennebula_secret_db" "opennebula_secret_sshd" "opennebula_secret_tls" "opennebula_shared_tmp" "opennebula_shared_vmrc" "opennebula_srv"))
 (volume_stmt
   name: (identifier) @variable
-  (#not-any-of? @variable "opennebula_backups_db" "opennebula_datastores" "opennebula_db" "opennebula_logs" "opennebula_mysql" "opennebula_oneadmin_auth" "opennebula_oneadmin_ssh" "opennebula_oneadmin_ssh_copyback" "opennebula_oneadmin_ssh_provision" "opennebula_oneprovision_ssh" "opennebula_secret_db" "opennebula_secret_sshd" "opennebula_secret_tls" "opennebula_shared_tmp" "opennebula_shared_vmrc" "opennebula_srv"))
+  (#not-any-of? @variable "opennebula_backups_db" "opennebula_datastores" "opennebula_db" "opennebula_etcd" "opennebula_etcd_secrets" "opennebula_fireedge" "opennebula_logs" "opennebula_mysql" "opennebula_oneadmin_auth" "opennebula_oneadmin_ssh" "opennebula_oneadmin_ssh_copyback" "opennebula_oneadmin_ssh_provision" "opennebula_oneprovision_ssh" "opennebula_secret_db" "opennebula_secret_sshd" "opennebula_secret_tls" "opennebula_shared_tmp" "opennebula_shared_vmrc" "opennebula_srv"))
 (volume_def name: (identifier) @constant.builtin)
 (layout_volume name: (identifier) @constant.builtin)
 
@@ -146,9 +146,9 @@
 
 ; Rules of the stdlib: `rule N7 warning "..."`.
 ((rule_id) @constant.builtin
-  (#any-of? @constant.builtin "C1" "C2" "C3" "C4" "C5" "C6" "C7" "C8" "D1" "D2" "N1" "N2" "N3" "N4" "N5" "N6" "N7" "O1" "O2" "O3" "O4" "O5" "P1" "P2" "P3" "P4" "P5" "P6" "P7" "P8" "R1" "R2" "R3"))
+  (#any-of? @constant.builtin "C1" "C10" "C11" "C2" "C3" "C4" "C5" "C6" "C7" "C8" "C9" "D1" "D2" "D3" "D4" "D5" "D6" "D7" "N1" "N2" "N3" "N4" "N5" "N6" "N7" "O1" "O2" "O3" "O4" "O5" "P1" "P10" "P2" "P3" "P4" "P5" "P6" "P7" "P8" "P9" "R1" "R2" "R3" "R4" "R5" "R6"))
 ((rule_id) @variable
-  (#not-any-of? @variable "C1" "C2" "C3" "C4" "C5" "C6" "C7" "C8" "D1" "D2" "N1" "N2" "N3" "N4" "N5" "N6" "N7" "O1" "O2" "O3" "O4" "O5" "P1" "P2" "P3" "P4" "P5" "P6" "P7" "P8" "R1" "R2" "R3"))
+  (#not-any-of? @variable "C1" "C10" "C11" "C2" "C3" "C4" "C5" "C6" "C7" "C8" "C9" "D1" "D2" "D3" "D4" "D5" "D6" "D7" "N1" "N2" "N3" "N4" "N5" "N6" "N7" "O1" "O2" "O3" "O4" "O5" "P1" "P10" "P2" "P3" "P4" "P5" "P6" "P7" "P8" "P9" "R1" "R2" "R3" "R4" "R5" "R6"))
 
 (type_name) @type
 
@@ -167,9 +167,9 @@
 
 ; An enum word: a service name in `OPENNEBULA_FRONTEND_SERVICE = oned`.
 ((word) @constant.builtin
-  (#any-of? @constant.builtin "all" "docker" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
+  (#any-of? @constant.builtin "all" "docker" "etcd" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
 ((word) @variable
-  (#not-any-of? @variable "all" "docker" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
+  (#not-any-of? @variable "all" "docker" "etcd" "fireedge" "guacd" "memcached" "mysqld" "none" "oned" "oneflow" "onegate" "oneprovision" "scheduler" "sshd" "sunstone"))
 
 ; ---------------------------------------------------------------------------
 ; Punctuation
