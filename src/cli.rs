@@ -14,6 +14,7 @@ use crate::span::SourceId;
 
 mod editors;
 mod fmt;
+mod migrate;
 mod report;
 
 const EXAMPLES: &str = "\
@@ -99,6 +100,20 @@ enum Command {
         files: Vec<Utf8PathBuf>,
         /// Write nothing; print a diff of what would change and exit 1 if
         /// any file would.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Rewrite files for another reference version: renamed parameters,
+    /// removed ones kept as comments, changed defaults written out with
+    /// their old value. Reports each change with its line.
+    Migrate {
+        /// The `.onefront` files.
+        #[arg(required = true)]
+        files: Vec<Utf8PathBuf>,
+        /// The reference version to migrate to, such as `6.0`.
+        #[arg(long, value_name = "VERSION")]
+        to: String,
+        /// Write nothing; exit 1 when a file would change.
         #[arg(long)]
         check: bool,
     },
@@ -196,6 +211,7 @@ pub fn run() -> ExitCode {
             with_reference(&printer, reference, |r| crate::catalog::explain(r, &name))
         }
         Command::Fmt { files, check } => fmt::run(&printer, &files, check),
+        Command::Migrate { files, to, check } => migrate::run(&printer, &files, &to, check),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
         Command::Editors { check, lists, root } => editors::run(&root, check, lists),
     };

@@ -11,6 +11,7 @@
 //! | emit     | [`emit`]        | model -> [`emit::Artifact`]s                               |
 //! | write    | [`output`]      | artifacts -> files, all or nothing                         |
 //! | format   | [`format`]      | concrete syntax tree (comments kept) -> canonical layout   |
+//! | migrate  | [`migrate`]     | a file of one reference version -> the same for another    |
 //! | catalog  | [`catalog`]     | reference -> `params` tables, `explain` texts              |
 //! | lsp      | [`lsp`]         | open documents -> diagnostics, hover, completion, ...      |
 //! | editors  | [`editors`]     | grammar keywords + stdlib names -> editor grammars' lists  |
@@ -35,6 +36,7 @@ pub mod format;
 pub mod ir;
 pub mod kinds;
 pub mod lsp;
+pub mod migrate;
 pub mod model;
 pub mod output;
 pub mod reference;

@@ -67,7 +67,7 @@ fn s4_spells_out_the_node_ssh_config() {
 }
 
 /// A scratch directory holding one compile's output.
-fn written(artifacts: &[Artifact]) -> TempDir {
+pub(crate) fn written(artifacts: &[Artifact]) -> TempDir {
     let dir = TempDir::new();
     onefront::output::write(dir.path(), artifacts, false).unwrap();
     dir
@@ -94,7 +94,7 @@ fn compiling_twice_gives_the_same_bytes() {
 }
 
 /// Dummy values for the secrets a compose file interpolates.
-fn secret_env(artifacts: &[Artifact]) -> Vec<(String, String)> {
+pub(crate) fn secret_env(artifacts: &[Artifact]) -> Vec<(String, String)> {
     artifacts
         .iter()
         .filter(|a| a.path.as_str().ends_with("secrets.env.template"))
@@ -355,24 +355,28 @@ fn yaml_1_1_reads_the_compose_files_as_compose_does() {
     }
 }
 
+/// `systemd-analyze verify` of every unit of a compile.
+pub(crate) fn verify_units(artifacts: &[Artifact]) {
+    let dir = written(artifacts);
+    for unit in artifacts
+        .iter()
+        .filter(|a| a.path.extension() == Some("service"))
+    {
+        let unit_dir = dir.path().join(unit.path.parent().unwrap());
+        // The units the generated one depends on, stubbed: only they.
+        std::fs::write(
+            unit_dir.join("docker.service"),
+            "[Service]\nExecStart=/bin/true\n",
+        )
+        .unwrap();
+        tools::systemd_verify(&[dir.path().join(&unit.path).as_std_path()]);
+    }
+}
+
 #[test]
 fn systemd_accepts_every_unit() {
     for path in examples() {
-        let artifacts = compile(&path);
-        let dir = written(&artifacts);
-        for unit in artifacts
-            .iter()
-            .filter(|a| a.path.extension() == Some("service"))
-        {
-            let unit_dir = dir.path().join(unit.path.parent().unwrap());
-            // The units the generated one depends on, stubbed: only they.
-            std::fs::write(
-                unit_dir.join("docker.service"),
-                "[Service]\nExecStart=/bin/true\n",
-            )
-            .unwrap();
-            tools::systemd_verify(&[dir.path().join(&unit.path).as_std_path()]);
-        }
+        verify_units(&compile(&path));
     }
 }
 

@@ -36,6 +36,7 @@ mod layers;
 mod limits;
 mod lsp;
 mod lsp_e2e;
+mod migrate;
 mod no_facts_in_rust;
 mod output;
 mod reference_tables;

@@ -142,7 +142,7 @@ fn diff(path: &Utf8Path, before: &str, after: &str) -> String {
 /// Replaces `path` with `text` whole: a file beside it, then a rename, so
 /// that an interrupted run leaves the old file, never half a new one. The
 /// file keeps its permissions.
-fn write(path: &Utf8Path, text: &str) -> std::io::Result<()> {
+pub(super) fn write(path: &Utf8Path, text: &str) -> std::io::Result<()> {
     let permissions = std::fs::metadata(path)?.permissions();
     let name = path.file_name().unwrap_or("file");
     let partial = path.with_file_name(format!(".{name}.onefront-fmt"));

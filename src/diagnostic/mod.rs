@@ -269,6 +269,21 @@ pub enum Diagnostic {
         fix: ParameterFix,
     },
 
+    #[error("`{old}` is the name of an earlier version: reference {version} calls it `{new}`")]
+    #[diagnostic(
+        code(onefront::P9),
+        help(
+            "write `{new}`; `onefront migrate FILE --to {version}` renames every such name of a file"
+        )
+    )]
+    RenamedParameter {
+        old: String,
+        new: String,
+        version: String,
+        #[label("renamed to `{new}`")]
+        span: Span,
+    },
+
     #[error("unknown {kind} `{name}`")]
     #[diagnostic(code(onefront::name))]
     UnknownName {
@@ -1046,6 +1061,9 @@ impl Diagnostic {
     /// help proposes one (`did you mean `X`?`): an editor's quick fix.
     #[must_use]
     pub fn replacement(&self) -> Option<String> {
+        if let Diagnostic::RenamedParameter { new, .. } = self {
+            return Some(new.clone());
+        }
         let help = self.help()?.to_string();
         let rest = &help[help.find("did you mean `")? + "did you mean `".len()..];
         let word = &rest[..rest.find('`')?];

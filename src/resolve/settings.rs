@@ -94,6 +94,24 @@ impl Resolver<'_> {
     }
 
     pub(super) fn unknown_parameter(&mut self, name: &Ident) {
+        let renamed = self
+            .reference
+            .params
+            .values()
+            .find(|p| p.renamed_from.contains(&name.text))
+            .map(|p| p.name.clone());
+        if let Some(new) = renamed {
+            // As for a misspelling: what the new name requires is not
+            // missing as well.
+            self.gaps.params.insert(new.clone());
+            self.report(Diagnostic::RenamedParameter {
+                old: name.text.clone(),
+                new,
+                version: self.reference.version.clone(),
+                span: name.span,
+            });
+            return;
+        }
         let params = self.reference.params.keys().map(String::as_str);
         let fix = if self.reference.deploys.contains_key(&name.text) {
             ParameterFix::DeployParameter
