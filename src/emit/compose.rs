@@ -52,13 +52,17 @@ fn service(deployment: &Deployment, container: &Container) -> Node {
     if let Some(name) = &container.container_name {
         entries.push(("container_name".to_owned(), Node::str(name)));
     }
-    entries.push(("restart".to_owned(), Node::str(deployment.restart.as_str())));
+    entries.push(("restart".to_owned(), Node::str(&deployment.restart_setting)));
     if container.privileged {
         entries.push(("privileged".to_owned(), Node::Bool(true)));
     }
     if !container.caps.is_empty() {
         let caps = container.caps.iter().map(Node::str).collect();
         entries.push(("cap_add".to_owned(), Node::Seq(caps)));
+    }
+    if !container.security.is_empty() {
+        let options = container.security.iter().map(Node::str).collect();
+        entries.push(("security_opt".to_owned(), Node::Seq(options)));
     }
     if !container.env.is_empty() {
         let env = container

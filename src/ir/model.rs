@@ -61,6 +61,10 @@ pub struct Deployment {
     /// The image of every container, as compose reads it: the deploy
     /// parameters that `image` sets, `${REGISTRY}${NAME}:${TAG}`.
     pub image: String,
+    /// The restart policy as compose reads it: the policy itself, or the
+    /// deploy parameter that holds it where the reference has one
+    /// (`${DEPLOY_RESTART_POLICY}`).
+    pub restart_setting: String,
     pub containers: Vec<Container>,
     /// Named volumes and their explicit Docker names (with where the user
     /// wrote them), in the reference's order.
@@ -92,6 +96,9 @@ pub struct Container {
     pub spec: Option<usize>,
     pub privileged: bool,
     pub caps: Vec<String>,
+    /// Compose `security_opt` entries (the `AppArmor` profile of a reference
+    /// that has a deploy parameter for it).
+    pub security: Vec<String>,
     pub env: IndexMap<String, EnvEntry>,
     pub ports: Vec<PortMapping>,
     pub mounts: Vec<MountEntry>,

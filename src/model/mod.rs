@@ -64,6 +64,7 @@ pub fn lower(
             .unwrap_or(reference.default_restart),
         deploy: IndexMap::new(),
         image: image_reference(reference),
+        restart_setting: String::new(),
         containers: containers(resolved, reference, layout),
         volumes: IndexMap::new(),
         deploy_docs: reference
@@ -102,6 +103,7 @@ pub fn lower(
         .fill(container, spec);
     }
     deployment.deploy = deploy_values(resolved, reference, &deployment.containers);
+    bundle_conventions(&mut deployment, resolved, reference);
     for container in &mut deployment.containers {
         container.ports = ports(resolved, reference, container);
         container
@@ -233,6 +235,7 @@ fn empty_container(name: &str, service: &str, reference: &Reference) -> Containe
         spec: None,
         privileged: defined.is_some_and(|s| s.privileged),
         caps: defined.map(|s| s.caps.clone()).unwrap_or_default(),
+        security: Vec::new(),
         env: IndexMap::new(),
         ports: Vec::new(),
         mounts: Vec::new(),
@@ -587,6 +590,38 @@ fn tls_enabled(reference: &Reference, role: &Role, containers: &[Container]) -> 
         .iter()
         .find(|c| reference.runs(&c.service, &role.service))
         .is_none_or(|c| switch_on(reference, c, switch))
+}
+
+/// What a reference keeps in deploy parameters besides ports and
+/// addresses: the restart policy (`${DEPLOY_RESTART_POLICY}` in compose,
+/// as the bundle of that version does) and the `AppArmor` profile.
+fn bundle_conventions(deployment: &mut Deployment, resolved: &Resolved, reference: &Reference) {
+    deployment
+        .restart
+        .as_str()
+        .clone_into(&mut deployment.restart_setting);
+    if let Some(deploy) = reference.deploy_meaning(Meaning::Restart)
+        && let Some(slot) = deployment.deploy.get_mut(&deploy.name)
+    {
+        let origin = resolved
+            .restart
+            .as_ref()
+            .map_or(Origin::Layout, |r| Origin::User(r.span));
+        *slot = Setting {
+            value: deployment.restart.as_str().to_owned(),
+            origin,
+        };
+        deployment.restart_setting = format!("${{{}}}", deploy.name);
+    }
+    if let Some(deploy) = reference.deploy_meaning(Meaning::Apparmor) {
+        for container in &mut deployment.containers {
+            if deploy.scope.covers(&container.name) {
+                container
+                    .security
+                    .push(format!("apparmor=${{{}}}", deploy.name));
+            }
+        }
+    }
 }
 
 /// `${REGISTRY}${NAME}:${TAG}` of the deploy parameters that `image` sets

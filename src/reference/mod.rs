@@ -178,6 +178,17 @@ pub enum DeployScope {
     Container(String),
 }
 
+impl DeployScope {
+    /// Whether the deploy parameter applies to the container `name`.
+    #[must_use]
+    pub fn covers(&self, name: &str) -> bool {
+        match self {
+            DeployScope::Every { except } => except.as_deref() != Some(name),
+            DeployScope::Container(container) => container == name,
+        }
+    }
+}
+
 /// A deploy parameter of the reference compose layout (`.env`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deploy {
