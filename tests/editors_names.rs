@@ -99,7 +99,7 @@ fn a_parameter_added_to_the_stdlib_makes_every_grammar_stale() {
         &stdlib[..end],
         &stdlib[end..]
     );
-    let reference = Reference::from_source(SourceId::stdlib(0), &added, &[]).unwrap();
+    let reference = Reference::from_source(SourceId::stdlib(0), &added, &|_| None).unwrap();
     assert!(reference.params.contains_key("ONEFRONT_ADDED_PARAM"));
     let vocabulary = Vocabulary::of(&[&reference]);
     for template in TEMPLATES {

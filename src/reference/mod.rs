@@ -296,32 +296,36 @@ pub struct Reference {
 
 impl Reference {
     /// The embedded stdlib for `version`, `None` if there is none. Each is
-    /// parsed once per process.
+    /// parsed once per process, when first asked for (with the stdlibs it
+    /// extends): a file of one version does not pay for the others.
     #[must_use]
     pub fn load(version: &str) -> Option<Result<&'static Reference, Diagnostic>> {
-        static LOADED: OnceLock<Vec<Result<Reference, Diagnostic>>> = OnceLock::new();
-        let loaded = LOADED.get_or_init(|| {
-            let mut loaded: Vec<Result<Reference, Diagnostic>> = Vec::new();
-            for (index, (_, _, text)) in STDLIBS.iter().enumerate() {
-                let bases: Vec<&Reference> =
-                    loaded.iter().filter_map(|r| r.as_ref().ok()).collect();
-                loaded.push(Self::from_source(SourceId::stdlib(index), text, &bases));
-            }
-            loaded
-        });
+        static LOADED: [OnceLock<Result<Reference, Diagnostic>>; STDLIBS.len()] =
+            [const { OnceLock::new() }; STDLIBS.len()];
         let index = STDLIBS.iter().position(|(v, _, _)| *v == version)?;
-        Some(loaded.get(index)?.as_ref().map_err(Clone::clone))
+        let loaded = LOADED[index].get_or_init(|| {
+            // Only an earlier stdlib can be a base: no cycle can form.
+            let base = |wanted: &str| {
+                STDLIBS[..index]
+                    .iter()
+                    .any(|(v, _, _)| *v == wanted)
+                    .then(|| Reference::load(wanted)?.ok())
+                    .flatten()
+            };
+            Self::from_source(SourceId::stdlib(index), STDLIBS[index].2, &base)
+        });
+        Some(loaded.as_ref().map_err(Clone::clone))
     }
 
     /// Parses and types a stdlib text. Any problem is a fault of the stdlib,
     /// which ships with the binary and is tested: its diagnostic points into
     /// the stdlib's text (source `id`).
-    /// A reference that `extends` a version builds on the one of `bases`
-    /// with that version.
+    /// A reference that `extends` a version builds on the one `base`
+    /// gives for that version.
     pub fn from_source(
         id: SourceId,
         text: &str,
-        bases: &[&Reference],
+        base: &dyn Fn(&str) -> Option<&'static Reference>,
     ) -> Result<Reference, Diagnostic> {
         let file = crate::syntax::parse(id, text).map_err(|errors| {
             let first = errors.into_iter().next();
@@ -341,10 +345,8 @@ impl Reference {
             })?;
         let base = match &reference.extends {
             Some(version) => Some(
-                bases
-                    .iter()
-                    .find(|b| b.version == version.text)
-                    .map(|b| (*b).clone())
+                base(&version.text)
+                    .cloned()
                     .ok_or_else(|| Diagnostic::StdlibFault {
                         fault: Fault::UnknownBase(version.text.clone()),
                         span: version.span,
