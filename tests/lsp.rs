@@ -671,3 +671,22 @@ fn a_file_changed_on_disk_rechecks_its_folder() {
     assert!(codes(&client, "a.onefront").is_empty());
     assert!(codes(&client, "b.onefront").is_empty());
 }
+
+/// In an empty file, the header of every version this onefront knows.
+#[test]
+fn an_empty_file_completes_the_header_of_each_version() {
+    let mut client = Client::new();
+    client.open("new.onefront", "");
+    let items = client.at_position(
+        "textDocument/completion",
+        "new.onefront",
+        &json!({ "line": 0, "character": 0 }),
+    );
+    let expected: Vec<String> = onefront::reference::versions()
+        .iter()
+        .rev()
+        .map(|v| format!("onefront {v}"))
+        .collect();
+    assert_eq!(labels(&items), expected);
+    assert!(expected.len() >= 3, "5.13, 6.0, 6.2");
+}

@@ -49,7 +49,7 @@ pub fn complete(file: &Checked, reference: &Reference, offset: usize) -> Vec<Com
     let words_before: Vec<&str> = context.words.iter().map(String::as_str).collect();
     let mut items = match (context.block(), words_before.as_slice()) {
         (None, []) if !file.doc.text[..offset].contains("onefront ") => {
-            words(reference_header(reference), keyword)
+            words(reference_headers(), keyword)
         }
         (None, []) => words(["deployment"], keyword),
         (Some("deployment"), []) => words(crate::syntax::DEPLOYMENT_STATEMENTS, keyword),
@@ -112,8 +112,13 @@ pub fn complete(file: &Checked, reference: &Reference, offset: usize) -> Vec<Com
     items
 }
 
-fn reference_header(reference: &Reference) -> Vec<String> {
-    vec![format!("onefront {}", reference.version)]
+/// The header of every reference this onefront knows, the newest first.
+fn reference_headers() -> Vec<String> {
+    crate::reference::versions()
+        .iter()
+        .rev()
+        .map(|version| format!("onefront {version}"))
+        .collect()
 }
 
 /// The parameters a container here reads, each with its type and default:

@@ -344,14 +344,16 @@ impl Reference {
                 span: Span::new(id, 0, 0),
             })?;
         let base = match &reference.extends {
-            Some(version) => Some(
-                base(&version.text)
-                    .cloned()
-                    .ok_or_else(|| Diagnostic::StdlibFault {
-                        fault: Fault::UnknownBase(version.text.clone()),
-                        span: version.span,
-                    })?,
-            ),
+            Some(version) => {
+                Some(
+                    base(&version.text)
+                        .cloned()
+                        .ok_or_else(|| Diagnostic::StdlibFault {
+                            fault: Fault::UnknownBase(version.text.clone()),
+                            span: version.span,
+                        })?,
+                )
+            }
             None => None,
         };
         build(reference, base)
