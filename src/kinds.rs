@@ -95,12 +95,19 @@ kind! {
         Privileged = "privileged",
         /// The parameter naming the SSH host that nodes connect to (N6).
         SshHost = "ssh-host",
+        /// The parameter naming the address users reach the front-end at,
+        /// which the SSH and OneGate hosts take when unset (P10, D4).
+        FrontEndHost = "front-end-host",
+        /// The parameter naming the host VMs reach OneGate at (P10, D4).
+        OnegateHost = "onegate-host",
         /// The deploy parameters that `image` splits into.
         ImageRegistry = "image-registry",
         ImageName = "image-name",
         ImageTag = "image-tag",
         /// The deploy parameter of the SSH address (`bind ssh`).
         BindSsh = "bind-ssh",
+        /// The deploy parameter of OneGate's own bind address (D4).
+        BindOnegate = "bind-onegate",
         /// The deploy parameter holding every container's restart policy
         /// (`restart`), where the reference has one.
         Restart = "restart",

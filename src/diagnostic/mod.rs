@@ -15,10 +15,10 @@ mod words;
 pub use render::{plain_handler, render};
 
 pub use words::{
-    AllOf, Alternatives, CapabilityFix, Choice, Clash, Commas, Definition, Downtime, Expected,
-    Fault, Found, Home, ImageFault, Literal, MountFix, NameFault, Once, ParameterFix, Privilege,
-    PrivilegeFix, Provide, Publisher, Sample, Separate, Side, SwitchFix, SyntaxFix, Thing, TypeFix,
-    Unread, Unshared, VersionFix,
+    AllOf, Alternatives, CapabilityFix, Choice, Clash, Commas, Definition, DeploySetter, Downtime,
+    Expected, Fault, Found, Home, ImageFault, Literal, MountFix, NameFault, Once, ParameterFix,
+    Privilege, PrivilegeFix, Provide, Publisher, Sample, Separate, Side, SwitchFix, SyntaxFix,
+    Thing, TypeFix, Unread, Unshared, VersionFix,
 };
 
 use miette::Diagnostic as MietteDiagnostic;
@@ -282,6 +282,16 @@ pub enum Diagnostic {
         version: String,
         #[label("renamed to `{new}`")]
         span: Span,
+    },
+
+    #[error("`{name}` is a deploy parameter: Compose reads it from .env, and no container sees it")]
+    #[diagnostic(code(onefront::D3))]
+    DeployInEnv {
+        name: String,
+        #[label("not for `env`")]
+        span: Span,
+        #[help]
+        fix: DeploySetter,
     },
 
     #[error("unknown {kind} `{name}`")]
@@ -593,6 +603,23 @@ pub enum Diagnostic {
         span: Span,
     },
 
+    #[error("`{param}` repeats `{fallback}`, which it takes when unset")]
+    #[diagnostic(
+        code(onefront::P10),
+        severity(Warning),
+        help(
+            "remove `{param}`: set it only where it must differ from `{fallback}`, for nodes or VMs that reach the front-end under another name"
+        )
+    )]
+    RepeatsFallback {
+        param: String,
+        fallback: String,
+        #[label("the value of `{fallback}`")]
+        span: Span,
+        #[label("`{fallback}` set here")]
+        fallback_span: Option<Span>,
+    },
+
     #[error(
         "`{param}` must equal the port `publish {role}` publishes: both sides use the same number"
     )]
@@ -853,6 +880,59 @@ pub enum Diagnostic {
         fix: Provide,
     },
 
+    #[error(
+        "`{container}` runs {service} under Docker's default AppArmor profile, which stops its FUSE mounts"
+    )]
+    #[diagnostic(
+        code(onefront::C9),
+        severity(Warning),
+        help(
+            "on hosts with AppArmor (Ubuntu, Debian) the Docker Hub, Linux Containers and TurnKey Linux marketplaces then fail; `{param}={profile}` applies to `{unconfined}` only: run {service} there (`layout reference`), or write `privileged yes`, which Docker runs unconfined"
+        )
+    )]
+    DefaultApparmor {
+        container: String,
+        service: String,
+        param: String,
+        profile: String,
+        unconfined: String,
+        #[label("neither `{unconfined}` nor privileged")]
+        span: Span,
+    },
+
+    #[error(
+        "no container of this deployment is privileged: marketplace exports and image builds will fail"
+    )]
+    #[diagnostic(
+        code(onefront::C10),
+        severity(Warning),
+        help(
+            "exports from the Docker Hub, Linux Containers and TurnKey Linux marketplaces and images built from a Dockerfile need a privileged container: run {service} (it runs privileged), here or external, if you need them"
+        )
+    )]
+    Unprivileged {
+        service: String,
+        #[label("nothing privileged")]
+        span: Span,
+    },
+
+    #[error(
+        "`{volume}` at {path} is an anonymous volume: the state and secrets generated there are lost when the container is re-created"
+    )]
+    #[diagnostic(
+        code(onefront::C11),
+        severity(Warning),
+        help(
+            "keep it in a named volume (`volume {volume} named`) or on the host (`volume {volume} bind /srv/...`), as the all-in-one examples of the reference do"
+        )
+    )]
+    AnonymousState {
+        volume: String,
+        path: String,
+        #[label("anonymous")]
+        span: Span,
+    },
+
     #[error("restart `{policy}`: {downtime}")]
     #[diagnostic(
         code(onefront::R1),
@@ -866,6 +946,64 @@ pub enum Diagnostic {
         span: Span,
         layout: String,
         expected: Policy,
+    },
+
+    #[error("restart `{policy}`: {downtime}")]
+    #[diagnostic(
+        code(onefront::R4),
+        severity(Warning),
+        help(
+            "remove `restart {policy}` to get `{expected}`, the default of `{param}`: Docker then brings the deployment back after a reboot"
+        )
+    )]
+    NoRestartAfterReboot {
+        policy: Policy,
+        downtime: Downtime,
+        #[label("the `{layout}` layout restarts `{expected}`")]
+        span: Span,
+        layout: String,
+        expected: Policy,
+        /// The deploy parameter that holds every container's policy.
+        param: String,
+    },
+
+    #[error("`{param}` tells VMs {host}, but `{role}` is published on {bound} only")]
+    #[diagnostic(
+        code(onefront::D4),
+        severity(Warning),
+        help(
+            "publish `{role}` where VMs look for it (`publish {role} {host}:PORT`), or tell them {bound} in `{param}`"
+        )
+    )]
+    OnegateElsewhere {
+        param: String,
+        host: String,
+        role: String,
+        bound: String,
+        #[label("VMs are told {host}")]
+        span: Span,
+        #[label("published on {bound}")]
+        bind_span: Option<Span>,
+    },
+
+    #[error(
+        "image `{name}` has no registry or namespace: it would be pulled from Docker Hub's official images"
+    )]
+    #[diagnostic(
+        code(onefront::D7),
+        help(
+            "reference {version} keeps the registry in `{param}`: write `image \"{default}:{tag}\"`, or the Enterprise registry's name"
+        )
+    )]
+    ImageWithoutRegistry {
+        name: String,
+        param: String,
+        version: String,
+        /// The reference's image name, registry and namespace included.
+        default: String,
+        tag: String,
+        #[label("no `REGISTRY/` or `NAMESPACE/` in front")]
+        span: Span,
     },
 
     #[error("rootless Podman: the containers come back after a reboot only if the user lingers")]

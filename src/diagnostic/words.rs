@@ -895,3 +895,37 @@ impl fmt::Display for Clash {
         }
     }
 }
+
+/// The statement that sets a deploy parameter (rule D3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeploySetter {
+    Restart,
+    Image,
+    Bind,
+    BindSsh,
+    /// The host-side port of a role.
+    Publish(String),
+    /// The container-side port of a role.
+    PublishSide(String),
+    /// None: onefront writes the reference's default.
+    Nothing,
+}
+
+impl fmt::Display for DeploySetter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DeploySetter::Restart => f.write_str("write `restart POLICY`, which sets it"),
+            DeploySetter::Image => f.write_str("write `image \"NAME:TAG\"`, which sets it"),
+            DeploySetter::Bind => f.write_str("write `bind ADDRESS`, which sets it"),
+            DeploySetter::BindSsh => f.write_str("write `bind ssh ADDRESS`, which sets it"),
+            DeploySetter::Publish(role) => write!(f, "write `publish {role} PORT`, which sets it"),
+            DeploySetter::PublishSide(role) => write!(
+                f,
+                "write `publish {role} PORT from tls` or `from plain`, which sets it"
+            ),
+            DeploySetter::Nothing => f.write_str(
+                "no statement sets it: onefront writes the reference's default into .env",
+            ),
+        }
+    }
+}

@@ -4,9 +4,10 @@
 use indexmap::IndexMap;
 
 use super::{Resolver, is_variable_name};
-use crate::diagnostic::{Diagnostic, ParameterFix, Side, Thing};
+use crate::diagnostic::{DeploySetter, Diagnostic, ParameterFix, Side, Thing};
 use crate::ir::resolved::{Publish, Setting, SettingValue};
-use crate::reference::types;
+use crate::kinds::Meaning;
+use crate::reference::{Deploy, Internal, Reference, types};
 use crate::span::{Ident, Span, Spanned};
 use crate::suggest::closest;
 use crate::syntax::ast::{self, Assignment, PortSide, ValueKind};
@@ -112,6 +113,18 @@ impl Resolver<'_> {
             });
             return;
         }
+        // D3: where the reference states it, a deploy parameter never
+        // reaches a container; the statement that sets it is the fix.
+        if self.reference.rules.contains_key("D3")
+            && let Some(deploy) = self.reference.deploys.get(&name.text)
+        {
+            self.report(Diagnostic::DeployInEnv {
+                name: name.text.clone(),
+                span: name.span,
+                fix: setter(self.reference, deploy),
+            });
+            return;
+        }
         let params = self.reference.params.keys().map(String::as_str);
         let fix = if self.reference.deploys.contains_key(&name.text) {
             ParameterFix::DeployParameter
@@ -187,4 +200,28 @@ impl Resolver<'_> {
         });
         None
     }
+}
+
+/// The statement of the language that sets a deploy parameter.
+fn setter(reference: &Reference, deploy: &Deploy) -> DeploySetter {
+    match deploy.means {
+        Some(Meaning::Restart) => return DeploySetter::Restart,
+        Some(Meaning::ImageRegistry | Meaning::ImageName | Meaning::ImageTag) => {
+            return DeploySetter::Image;
+        }
+        Some(Meaning::BindSsh) => return DeploySetter::BindSsh,
+        _ => {}
+    }
+    for role in reference.roles.values() {
+        if role.external == deploy.name {
+            return DeploySetter::Publish(role.name.clone());
+        }
+        if role.internal == Internal::Deploy(deploy.name.clone()) {
+            return DeploySetter::PublishSide(role.name.clone());
+        }
+        if role.bind == deploy.name {
+            return DeploySetter::Bind;
+        }
+    }
+    DeploySetter::Nothing
 }

@@ -1,7 +1,8 @@
 //! Rules about containers, volumes and the runtime: C1 privileged, C2
 //! capabilities, C3 Docker across containers, C4 anonymous data, C5 logs
 //! shared, C6 shared volumes, C7 one container per service, C8 dependencies,
-//! R1 restart, R2 Podman at boot, R3 maintenance.
+//! C9 `AppArmor`, C10 unprivileged mode, C11 etcd storage,
+//! R1 restart, R2 Podman at boot, R3 maintenance, R4 restart policy.
 
 use std::collections::BTreeSet;
 
@@ -12,6 +13,7 @@ use crate::diagnostic::{
 };
 use crate::ir::model::{Container, MountSource, Origin, switch_on};
 use crate::kinds::{Meaning, RestartPolicy};
+use crate::reference::DeployScope;
 use crate::syntax::Span;
 use crate::syntax::ast::VolumeSource;
 
@@ -24,7 +26,11 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     c6_shared_volumes(cx, out);
     c7_one_service_group(cx, out);
     c8_dependencies(cx, out);
+    c9_apparmor(cx, out);
+    c10_unprivileged_mode(cx, out);
+    c11_nested_state(cx, out);
     r1_restart(cx, out);
+    r4_restart_policy(cx, out);
     r2_podman_at_boot(cx, out);
     r3_maintenance(cx, out);
     volumes_of_the_block(cx, out);
@@ -214,14 +220,19 @@ fn is_data(cx: &Context<'_>, path: &str) -> bool {
             .any(|d| d.path == path && d.implicit)
 }
 
-/// C4: data directories live in named volumes or on the host.
-fn c4_named_volumes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+/// The user's anonymous volumes whose mounts put one at a path that `keep`
+/// says must outlive the container: each with the first such path.
+fn anonymous_at<'a>(
+    cx: &Context<'a>,
+    keep: impl Fn(&str) -> bool,
+) -> Vec<(&'a crate::ir::resolved::Volume, String)> {
     let volumes = cx.resolved.volumes.values().chain(
         cx.resolved
             .containers
             .iter()
             .flat_map(|c| c.volumes.values()),
     );
+    let mut found = Vec::new();
     for volume in volumes.filter(|v| v.source == VolumeSource::Anonymous) {
         let paths: BTreeSet<&str> = cx
             .deployment
@@ -231,14 +242,124 @@ fn c4_named_volumes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .filter(|m| m.source == MountSource::Anonymous && m.origin == Origin::User(volume.span))
             .map(|m| m.target.as_str())
             .collect();
-        if let Some(path) = paths.into_iter().find(|p| is_data(cx, p)) {
-            out.push(Diagnostic::AnonymousData {
-                volume: volume.name.text.clone(),
-                path: path.to_owned(),
-                span: volume.span,
-            });
+        if let Some(path) = paths.into_iter().find(|p| keep(p)) {
+            found.push((volume, path.to_owned()));
         }
     }
+    found
+}
+
+/// C4: data directories live in named volumes or on the host.
+fn c4_named_volumes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (volume, path) in anonymous_at(cx, |p| is_data(cx, p)) {
+        out.push(Diagnostic::AnonymousData {
+            volume: volume.name.text.clone(),
+            path,
+            span: volume.span,
+        });
+    }
+}
+
+/// Whether a path holds a reference volume that services use, inside a
+/// directory the image keeps (`implicit`, and not one of the container's
+/// own such as /var/log) without being kept by itself: etcd's data and
+/// secrets under /srv/one.
+fn is_nested_state(cx: &Context<'_>, path: &str) -> bool {
+    let inside_kept = cx
+        .reference
+        .directories
+        .iter()
+        .any(|d| d.implicit && !d.unshared && path.starts_with(&format!("{}/", d.path)));
+    inside_kept
+        && cx
+            .reference
+            .volumes
+            .values()
+            .any(|v| v.path == path && !v.implicit && !v.used_by.is_empty())
+}
+
+/// C11: state and secrets that services generate in a subdirectory of a
+/// kept directory (etcd's under /srv/one) live in named volumes or on the
+/// host, or they are lost when the container is re-created.
+fn c11_nested_state(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (volume, path) in anonymous_at(cx, |p| is_nested_state(cx, p)) {
+        out.push(Diagnostic::AnonymousState {
+            volume: volume.name.text.clone(),
+            path,
+            span: volume.span,
+        });
+    }
+}
+
+/// C9: the service the reference runs unconfined (its `AppArmor` deploy
+/// parameter applies to that service's container only) gets Docker's
+/// default profile anywhere else, unless privileged (Docker runs a
+/// privileged container unconfined).
+fn c9_apparmor(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(deploy) = cx.reference.deploy_meaning(Meaning::Apparmor) else {
+        return;
+    };
+    let DeployScope::Container(unconfined) = &deploy.scope else {
+        return;
+    };
+    let services: Vec<&str> = cx
+        .reference
+        .services
+        .values()
+        .filter(|s| s.container.as_ref() == Some(unconfined))
+        .map(|s| s.name.as_str())
+        .collect();
+    for container in &cx.deployment.containers {
+        if container.privileged || deploy.scope.covers(&container.name) {
+            continue;
+        }
+        let Some(service) = services
+            .iter()
+            .find(|s| cx.reference.runs(&container.service, s))
+        else {
+            continue;
+        };
+        out.push(Diagnostic::DefaultApparmor {
+            container: container.name.clone(),
+            service: (*service).to_owned(),
+            param: deploy.name.clone(),
+            profile: deploy.default.clone().unwrap_or_default(),
+            unconfined: unconfined.clone(),
+            span: privilege_span(cx, container),
+        });
+    }
+}
+
+/// C10: some features of the front-end (marketplace exports, images built
+/// from a Dockerfile) need a privileged container: the one of a service the
+/// reference runs privileged, here or external.
+fn c10_unprivileged_mode(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    if cx.deployment.containers.iter().any(|c| c.privileged) {
+        return;
+    }
+    let Some(service) = cx.reference.services.values().find(|s| s.privileged) else {
+        return;
+    };
+    if cx.resolved.externals.contains_key(&service.name) {
+        return;
+    }
+    let span = cx
+        .resolved
+        .without
+        .get(&service.name)
+        .copied()
+        .or_else(|| {
+            cx.resolved
+                .containers
+                .iter()
+                .find_map(|c| c.privileged.as_ref().map(|p| p.span))
+        })
+        .or(cx.resolved.layout.as_ref().map(|l| l.span))
+        .unwrap_or(cx.resolved.name.span);
+    out.push(Diagnostic::Unprivileged {
+        service: service.name.clone(),
+        span,
+    });
 }
 
 /// C5: a directory the reference says must not be shared (`/var/log`) is
@@ -425,26 +546,51 @@ fn c8_dependencies(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// R1: the reference's restart policy brings containers back after a crash
-/// and a reboot; `no` and `on-failure` do not.
-fn r1_restart(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(policy) = &cx.resolved.restart else {
-        return;
-    };
+/// A `restart` that does not bring the containers back after a crash or a
+/// reboot: the policy, what it loses, and the layout's policy.
+fn restart_departure(cx: &Context<'_>) -> Option<(Span, RestartPolicy, Downtime, RestartPolicy)> {
+    let policy = cx.resolved.restart.as_ref()?;
     let downtime = match policy.node {
         RestartPolicy::No => Downtime::CrashOrReboot,
         RestartPolicy::OnFailure => Downtime::RebootOrCleanExit,
-        RestartPolicy::Always | RestartPolicy::UnlessStopped => return,
+        RestartPolicy::Always | RestartPolicy::UnlessStopped => return None,
     };
     let layout = cx.reference.layouts.get(&cx.deployment.layout);
     let expected = layout.map_or(cx.reference.default_restart, |l| l.restart);
-    out.push(Diagnostic::RestartPolicy {
-        policy: policy.node,
-        downtime,
-        span: policy.span,
-        layout: cx.deployment.layout.clone(),
-        expected,
-    });
+    Some((policy.span, policy.node, downtime, expected))
+}
+
+/// R1: the reference's restart policy brings containers back after a crash
+/// and a reboot; `no` and `on-failure` do not.
+fn r1_restart(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    if let Some((span, policy, downtime, expected)) = restart_departure(cx) {
+        out.push(Diagnostic::RestartPolicy {
+            policy,
+            downtime,
+            span,
+            layout: cx.deployment.layout.clone(),
+            expected,
+        });
+    }
+}
+
+/// R4: the deploy parameter of the restart policy (`unless-stopped` by
+/// default) lets Docker restart the deployment after a reboot; `no` and
+/// `on-failure` do not.
+fn r4_restart_policy(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(param) = cx.reference.deploy_meaning(Meaning::Restart) else {
+        return;
+    };
+    if let Some((span, policy, downtime, expected)) = restart_departure(cx) {
+        out.push(Diagnostic::NoRestartAfterReboot {
+            policy,
+            downtime,
+            span,
+            layout: cx.deployment.layout.clone(),
+            expected,
+            param: param.name.clone(),
+        });
+    }
 }
 
 /// R2: rootless Podman's unit is a user unit, which starts at boot only when

@@ -4,6 +4,7 @@
 //! (where the user said it). The validator never writes anything.
 
 mod containers;
+mod deploy;
 mod own;
 mod params;
 mod ports;
@@ -36,7 +37,9 @@ pub fn validate(
     params::check(&context, &mut out);
     ports::check(&context, &mut out);
     containers::check(&context, &mut out);
+    deploy::check(&context, &mut out);
     own::check(&context, &mut out);
+    out.retain(|d| context.applies(&d.code_text()));
     out
 }
 
@@ -76,6 +79,18 @@ struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// Whether the reference states the rule a diagnostic code stands for:
+    /// a rule runs only for the references that define it (5.13's R1 is
+    /// not a rule of 6.0). Codes that are not rule ids (`onefront::name`,
+    /// `onefront::secret`) always apply.
+    fn applies(&self, code: &str) -> bool {
+        let id = code.strip_prefix("onefront::").unwrap_or(code);
+        let is_rule_id = id.len() > 1
+            && id.starts_with(|c: char| c.is_ascii_uppercase())
+            && id[1..].chars().all(|c| c.is_ascii_digit());
+        !is_rule_id || self.reference.rules.contains_key(id)
+    }
+
     /// The user's block for a container, as lowering paired them.
     fn spec(&self, container: &Container) -> Option<&'a ContainerSpec> {
         container.spec_in(self.resolved)

@@ -1,5 +1,6 @@
 //! Rules about parameters: P3 required, P4 scope, P5 one service per
-//! container, P6 pairs, P7 files that must be mounted, P8 container names.
+//! container, P6 pairs, P7 files that must be mounted, P8 container names,
+//! P10 host fallbacks.
 //! (P1 and P2 are names and types: the resolver checks them.)
 
 use std::collections::BTreeSet;
@@ -9,8 +10,9 @@ use indexmap::IndexMap;
 
 use super::Context;
 use crate::diagnostic::{AllOf, Commas, Diagnostic, Sample, Unread};
-use crate::ir::model::{EnvValue, Origin};
+use crate::ir::model::{Container, EnvValue, Origin};
 use crate::ir::resolved::SettingValue;
+use crate::kinds::Meaning;
 use crate::model::is_derived;
 use crate::reference::Param;
 
@@ -21,6 +23,7 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     p6_pairs(cx, out);
     p7_file_present(cx, out);
     p8_container_host_names(cx, out);
+    p10_host_fallbacks(cx, out);
     inline_secrets(cx, out);
 }
 
@@ -56,6 +59,7 @@ fn p3_required(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 && param.locates.is_none()
                 && !container.env.contains_key(&param.name)
                 && !by_default
+                && !falls_back(cx, param, container)
                 && !cx.resolved.gaps.params.contains(&param.name)
             {
                 missing.entry(&param.name).or_default().push(container);
@@ -80,6 +84,58 @@ fn p3_required(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             sample: sample(param),
             doc: param.doc.clone(),
         });
+    }
+}
+
+/// The parameters that take the value of the front-end host when unset
+/// (rule P10), in a reference that states that rule.
+fn fallers<'a>(cx: &Context<'a>) -> impl Iterator<Item = &'a Param> {
+    let applies = cx.applies("onefront::P10");
+    [Meaning::SshHost, Meaning::OnegateHost]
+        .into_iter()
+        .filter(move |_| applies)
+        .filter_map(|m| cx.reference.param_meaning(m))
+}
+
+/// Whether a container that lacks `param` has the front-end host it falls
+/// back to (P10), which satisfies P3.
+fn falls_back(cx: &Context<'_>, param: &Param, container: &Container) -> bool {
+    let Some(host) = cx.reference.param_meaning(Meaning::FrontEndHost) else {
+        return false;
+    };
+    fallers(cx).any(|p| p.name == param.name)
+        && (container.env.contains_key(&host.name) || cx.resolved.gaps.params.contains(&host.name))
+}
+
+/// P10: the SSH and OneGate hosts take the front-end host's value when
+/// unset; set to that very value, they only repeat it.
+fn p10_host_fallbacks(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(host) = cx.reference.param_meaning(Meaning::FrontEndHost) else {
+        return;
+    };
+    let mut seen = BTreeSet::new();
+    for param in fallers(cx) {
+        for container in &cx.deployment.containers {
+            let (Some(own), Some(base)) = (
+                container.env.get(&param.name),
+                container.env.get(&host.name),
+            ) else {
+                continue;
+            };
+            let (Origin::User(span), EnvValue::Text(value), EnvValue::Text(base_value)) =
+                (own.origin, &own.value, &base.value)
+            else {
+                continue;
+            };
+            if value.eq_ignore_ascii_case(base_value) && seen.insert(span) {
+                out.push(Diagnostic::RepeatsFallback {
+                    param: param.name.clone(),
+                    fallback: host.name.clone(),
+                    span,
+                    fallback_span: base.origin.span(),
+                });
+            }
+        }
     }
 }
 
