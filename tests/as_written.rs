@@ -3,9 +3,10 @@
 //! with every secret set, and in which each container holds exactly the
 //! values the source writes for the parameters its service reads.
 //!
-//! The expectations come from the syntax tree and the reference tables
-//! (`reference/5.13/params.tsv`: which services read a parameter), not from
-//! onefront's model, so that a wrong lowering cannot agree with itself.
+//! The expectations come from the syntax tree and the reference tables of
+//! the file's version (`reference/VERSION/params.tsv`: which services read a
+//! parameter), not from onefront's model, so that a wrong lowering cannot
+//! agree with itself.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,9 +18,33 @@ use serde_json::Value as Json;
 use crate::support::tempdir::TempDir;
 use crate::support::tools;
 
-/// Which services read each parameter, from the reference table.
-fn readers() -> BTreeMap<String, Vec<String>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/5.13/params.tsv");
+/// The parameter that says which service a container runs, in each
+/// version's tables (6.0 dropped the `FRONTEND_` infix).
+fn service_parameter(version: &str) -> &'static str {
+    if version == "5.13" {
+        "OPENNEBULA_FRONTEND_SERVICE"
+    } else {
+        "OPENNEBULA_SERVICE"
+    }
+}
+
+/// The version a file's header names.
+fn version_of(text: &str) -> String {
+    text.lines()
+        .map(|l| l.trim_start_matches('\u{feff}').trim())
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .and_then(|l| l.strip_prefix("onefront "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or("5.13")
+        .to_owned()
+}
+
+/// Which services read each parameter, from the reference table of a version.
+fn readers(version: &str) -> BTreeMap<String, Vec<String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("reference")
+        .join(version)
+        .join("params.tsv");
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
@@ -105,7 +130,7 @@ fn secrets_of(folder: &Path) -> BTreeMap<String, String> {
 #[test]
 fn every_compiling_input_runs_as_written() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readers = readers();
+    let mut tables: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
     let mut inputs = crate::support::files::under(&root.join("examples"), "onefront");
     inputs.extend(crate::support::files::under(
         &root.join("tests/ui"),
@@ -119,6 +144,10 @@ fn every_compiling_input_runs_as_written() {
             continue;
         };
         compiled += 1;
+        let version = version_of(&text);
+        let readers = tables
+            .entry(version.clone())
+            .or_insert_with(|| readers(&version));
         let dir = TempDir::new();
         for artifact in &artifacts {
             let file = dir.path().join(&artifact.path);
@@ -141,7 +170,7 @@ fn every_compiling_input_runs_as_written() {
                     continue;
                 }
                 let environment = &service["environment"];
-                let runs = environment["OPENNEBULA_FRONTEND_SERVICE"]
+                let runs = environment[service_parameter(&version)]
                     .as_str()
                     .unwrap_or("all");
                 let reads = readers.get(&param).is_some_and(|services| {

@@ -492,6 +492,24 @@ pub enum Diagnostic {
     },
 
     // -- rules of the reference ----------------------------------------------
+    #[error("`{param}` is not set in `{container}`, which runs every service")]
+    #[diagnostic(
+        code(onefront::P3),
+        severity(Warning),
+        help(
+            "add `{param} = {sample}` to `env`, as every all-in-one example of the reference does: {doc}"
+        )
+    )]
+    RequiredAllInOne {
+        param: String,
+        container: String,
+        #[label("no `{param}` here")]
+        span: Span,
+        sample: Sample,
+        /// What the parameter is, from the reference.
+        doc: String,
+    },
+
     #[error("`{param}` is required in {containers} ({services}) but not set")]
     #[diagnostic(code(onefront::P3), help("add `{param} = {sample}` to `env`: {doc}"))]
     Required {

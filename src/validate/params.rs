@@ -18,6 +18,7 @@ use crate::reference::Param;
 
 pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     p3_required(cx, out);
+    p3_all_in_one_host(cx, out);
     p4_scope(cx, out);
     p5_service_per_container(cx, out);
     p6_pairs(cx, out);
@@ -25,6 +26,30 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     p8_container_host_names(cx, out);
     p10_host_fallbacks(cx, out);
     inline_secrets(cx, out);
+}
+
+/// P3, the warning: the front-end host, which the reference does not
+/// require in the container that runs every service but which every
+/// all-in-one example sets.
+fn p3_all_in_one_host(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(param) = cx.reference.param_meaning(Meaning::FrontEndHost) else {
+        return;
+    };
+    for container in &cx.deployment.containers {
+        if cx.reference.runs_everything(&container.service)
+            && !param.required.contains(&container.service)
+            && !container.env.contains_key(&param.name)
+            && !cx.resolved.gaps.params.contains(&param.name)
+        {
+            out.push(Diagnostic::RequiredAllInOne {
+                param: param.name.clone(),
+                container: container.name.clone(),
+                span: cx.container_span(container),
+                sample: sample(param),
+                doc: param.doc.clone(),
+            });
+        }
+    }
 }
 
 /// Not a rule of the reference but of onefront: a secret's value belongs in
