@@ -62,6 +62,14 @@ pub fn parse_recovering(id: SourceId, source: &str) -> (Option<File>, Vec<Diagno
     if let Err(errors) = check_nesting(id, source) {
         return (None, errors);
     }
+    // Most files parse: try without error detail first, which costs pest
+    // a record of every literal it tries (several times the parse).
+    pest::set_error_detail(false);
+    if let Ok(mut pairs) = Grammar::parse(Rule::file, source) {
+        let mut parser = Parser::default();
+        let file = pairs.next().map(|pair| parser.file(pair));
+        return (file, parser.errors);
+    }
     // Error detail makes pest record the literals it expected (`{`, `}`,
     // `=`) and the furthest position reached, for messages in words.
     pest::set_error_detail(true);
