@@ -35,6 +35,8 @@ ONEFRONT = os.environ.get("ONEFRONT_BIN", str(REPO / "target" / "debug" / "onefr
 PODMAN = "podman"
 PODMAN_COMPOSE = os.environ.get("PODMAN_COMPOSE", "podman-compose")
 SECRETS = {"ONEADMIN_PASSWORD": "e2e-oneadmin-secret", "MYSQL_PASSWORD": "e2e-mysql-secret"}
+# The parameter that chooses a container's service (standin.service_param).
+SERVICE_PARAM = {}
 # Reference fact (volumes.tsv): sshd mounts this volume at another path.
 MOUNTED_ELSEWHERE = {("opennebula_oneadmin_ssh_copyback", "sshd"): "/var/lib/one/.ssh"}
 
@@ -187,7 +189,7 @@ def check_started(report, project, compose_model):
 
 def service_running(compose_model, service_name):
     env = compose_model["services"][service_name].get("environment") or {}
-    return env.get("OPENNEBULA_FRONTEND_SERVICE", "all")
+    return env.get(SERVICE_PARAM["name"], SERVICE_PARAM["default"])
 
 
 def check_environment(report, reference, scenario_name, project, compose_model, found):
@@ -306,7 +308,11 @@ def scenario(report, reference, name, work, sabotage=False):
 def main():
     start = time.monotonic()
     report = Report()
-    reference = standin.build(PODMAN, ONEFRONT, os.environ["UDP_LISTEN"])
+    # Every scenario is written for 5.13: its stand-in, under the name the
+    # compiled .env gives the image.
+    reference, image = standin.build(PODMAN, ONEFRONT, os.environ["UDP_LISTEN"], "5.13")
+    run(PODMAN, "tag", image, "localhost/opennebula:5.13")
+    SERVICE_PARAM.update(standin.service_param(reference))
     with tempfile.TemporaryDirectory(prefix="onefront-e2e-") as work:
         work = Path(work)
         for name in SCENARIOS:

@@ -1,9 +1,12 @@
 """The stand-in image: busybox plus an entrypoint that plays the contract of
-the OpenNebula front-end image, as the reference states it.
+the OpenNebula front-end image of one reference version, as that version's
+tables state it. One stand-in per version, built from that version's tables.
 
-- It runs the service that OPENNEBULA_FRONTEND_SERVICE names (`all` when
-  unset) and stops, as the real bootstrap does, when a parameter that the
-  reference marks required for that service is missing.
+- It runs the service that the service parameter names (the parameter whose
+  values are the services: OPENNEBULA_FRONTEND_SERVICE in 5.13,
+  OPENNEBULA_SERVICE in 6.0; its default when unset) and stops, as the real
+  bootstrap does, when a parameter that the reference marks required for
+  that service is missing.
 - It listens on the container-side ports of that service (ports.tsv): those
   under a switch (`TLS_PROXY_ENABLED=yes`) only when the switch is on, those
   that follow a parameter (MONITORD_PORT) on that parameter's value. A TCP
@@ -12,8 +15,8 @@ the OpenNebula front-end image, as the reference states it.
 - It writes its environment to /tmp/standin.env and its mounts to
   /tmp/standin.mounts, for the harness to read.
 
-Everything it knows comes from `onefront params --format json`, which a test
-checks against the reference tables.
+Everything it knows comes from `onefront params --version V --format json`,
+which tests/reference_tables.rs checks row by row against reference/V/*.tsv.
 """
 
 import io
@@ -22,14 +25,17 @@ import os
 import subprocess
 import tarfile
 
-IMAGE = "localhost/opennebula:5.13"
+# Where the stand-in of a version is stored; the harness tags it with the
+# image name a compiled deployment runs.
+IMAGE = "localhost/onefront-standin:{version}"
 
 ENTRYPOINT = r"""#!/bin/sh
-svc="${OPENNEBULA_FRONTEND_SERVICE:-all}"
 env > /tmp/standin.env
 cat /proc/mounts > /tmp/standin.mounts
 on() { case "$1" in [Yy][Ee][Ss]|[Tt][Rr][Uu][Ee]|1) return 0;; *) return 1;; esac; }
 value() { eval "printf '%s' \"\${$1:-$2}\""; }
+read -r service_param service_default < /standin/service
+svc="$(value "$service_param" "$service_default")"
 while read -r service param; do
   if [ "$service" = "$svc" ] || [ "$service" = "*" ]; then
     if [ -z "$(value "$param" "")" ]; then
@@ -54,17 +60,50 @@ while true; do sleep 1; done
 """
 
 
-def tables(onefront):
-    """The reference, as `onefront params --format json` prints it."""
-    out = subprocess.run([onefront, "params", "--format", "json"], check=True, capture_output=True, text=True)
-    return json.loads(out.stdout)
+def tables(onefront, version):
+    """The reference of one version, as `onefront params --format json`
+    prints it."""
+    out = subprocess.run([onefront, "params", "--version", version, "--format", "json"], check=True,
+                         capture_output=True, text=True)
+    reference = json.loads(out.stdout)
+    assert reference["reference"] == version, f"asked for reference {version}, got {reference['reference']}"
+    return reference
+
+
+def service_param(reference):
+    """The parameter that chooses the service: the enum whose values are
+    the services of services.tsv."""
+    services = {s["service"] for s in reference["services"]}
+    (param,) = [p for p in reference["params"]
+                if p["type"].startswith("enum:") and set(p["type"][5:].split("|")) == services]
+    return param
+
+
+def without_container(reference):
+    """Services that the reference layout gives no container (`-`, or `?`
+    where upstream names none): all, none, and in 6.0 etcd."""
+    return {s["service"] for s in reference["services"] if s["reference_container"] in ("-", "?")}
+
+
+def unenforced(reference):
+    """Required parameters that no container of the reference layout can
+    be given: the `*_HOST` of a service that has no container there. 6.0
+    requires ETCD_HOST in every service, yet upstream's reference layout has
+    no etcd container (reference/6.0/README.md); the stand-in lets such a
+    parameter fall back to its table default, as the image does for an
+    unset `*_HOST`, and the harness says so. Every other required
+    parameter stops the container when missing."""
+    homeless = without_container(reference)
+    return [p for p in reference["params"]
+            if p["required_for"] != "-" and p.get("locates") in homeless]
 
 
 def _required(reference):
     lines = []
+    skip = {service_param(reference)["name"]} | {p["name"] for p in unenforced(reference)}
     for param in reference["params"]:
         services = param["required_for"]
-        if services == "-" or param["name"] == "OPENNEBULA_FRONTEND_SERVICE":
+        if services == "-" or param["name"] in skip:
             continue
         # The `multi` table (`*_HOST`) is required for the services it names
         # when they run in containers of their own; the all-in-one
@@ -90,10 +129,11 @@ def _ports(reference):
     return "\n".join(lines) + "\n"
 
 
-def build(podman, onefront, udp_listen, busybox="/bin/busybox"):
-    """Builds the image from local files only and tags it as the image the
-    deployments use."""
-    reference = tables(onefront)
+def build(podman, onefront, udp_listen, version, busybox="/bin/busybox"):
+    """Builds the stand-in of one reference version from local files only;
+    returns that reference and the image's name."""
+    reference = tables(onefront, version)
+    param = service_param(reference)
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
         def add(name, data, mode=0o644):
@@ -122,10 +162,12 @@ def build(podman, onefront, udp_listen, busybox="/bin/busybox"):
             add("standin/udp-listen", f.read(), 0o755)
         add("standin/required", _required(reference).encode())
         add("standin/ports", _ports(reference).encode())
+        add("standin/service", f"{param['name']} {param['default']}\n".encode())
+    image = IMAGE.format(version=version)
     subprocess.run(
-        [podman, "import", "--change", 'ENTRYPOINT ["/standin/entrypoint"]', "-", IMAGE],
+        [podman, "import", "--change", 'ENTRYPOINT ["/standin/entrypoint"]', "-", image],
         input=buffer.getvalue(),
         check=True,
         capture_output=True,
     )
-    return reference
+    return reference, image
