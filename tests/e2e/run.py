@@ -1,6 +1,9 @@
 """End to end: compile deployments with onefront and run them for real under
-Podman (podman-compose), on the stand-in image of standin.py, then check
-what the reference promises:
+Podman (podman-compose), on the stand-in image of standin.py built for the
+deployment's reference version, then check what that reference promises.
+The deployments: S1, S2 and a customised one (5.13), and the reference
+example migrated to 6.0 with `onefront migrate` (its reference layout). For
+each:
 
 - every container starts (a missing required parameter stops the stand-in);
 - each container sees exactly parameters its services read, the secrets
@@ -11,7 +14,18 @@ what the reference promises:
   writes there is seen by every other user, and by no other container;
 - every `*_HOST` parameter names a container that resolves on the project
   network and runs that service;
-- a deliberately broken compile (one `*_HOST` removed) is caught.
+- the restart policy podman reports is the compose file's, and where the
+  compose file takes it from `.env` (6.0: DEPLOY_RESTART_POLICY), the value
+  there;
+- every published port is bound to the host address of the deploy
+  parameter that the deploy table gives its container (6.0: OneGate on
+  DEPLOY_BIND_ONEGATE_ADDR, which the 6.0 run moves to 127.0.0.2 in `.env`);
+- a `security_opt` of the compose file (6.0: oned's
+  `apparmor=${DEPLOY_APPARMOR_PROFILE}`) reaches podman with the `.env`
+  value;
+- deliberately broken compiles are caught: S2 with one `*_HOST` removed,
+  and the 6.0 deployment with a parameter that 6.0 requires removed (the
+  6.0 stand-in must refuse to start that container).
 
 Everything it starts is removed again, also on failure. Prints one line per
 check and closes with `N passed, M failed`; exits non-zero on any failure.
@@ -35,15 +49,21 @@ ONEFRONT = os.environ.get("ONEFRONT_BIN", str(REPO / "target" / "debug" / "onefr
 PODMAN = "podman"
 PODMAN_COMPOSE = os.environ.get("PODMAN_COMPOSE", "podman-compose")
 SECRETS = {"ONEADMIN_PASSWORD": "e2e-oneadmin-secret", "MYSQL_PASSWORD": "e2e-mysql-secret"}
-# The parameter that chooses a container's service (standin.service_param).
-SERVICE_PARAM = {}
 # Reference fact (volumes.tsv): sshd mounts this volume at another path.
 MOUNTED_ELSEWHERE = {("opennebula_oneadmin_ssh_copyback", "sshd"): "/var/lib/one/.ssh"}
 
 HEAD = """onefront 5.13
 """
+EXAMPLE = REPO / "examples" / "reference.onefront"
+# The 6.0 run moves OneGate's address apart from the others, in `.env`
+# (where upstream's 6.0 bundle wants deploy parameters set), so that a port
+# bound to the wrong deploy parameter is seen.
+ONEGATE_ADDR = ("DEPLOY_BIND_ONEGATE_ADDR", "127.0.0.2")
+# The 6.0 sabotage: a parameter that 6.0 requires, removed from one
+# container after compiling (6.0 requires OPENNEBULA_HOST for sunstone).
+DROP_REQUIRED = ("opennebula-sunstone", "sunstone", "OPENNEBULA_HOST")
 
-SCENARIOS = {
+SOURCES = {
     # S1 on loopback; SSH moved off 22, which the host may use.
     "s1": """
 deployment e2e-s1 {
@@ -94,8 +114,10 @@ deployment e2e-custom {
 }
 """,
 }
+VERSIONS = {"s1": "5.13", "s2": "5.13", "custom": "5.13", "ref6": "6.0"}
 
-# What must answer where: (host port, protocol, service behind it).
+# What must answer where: (host port, protocol, service behind it[, host
+# address when not 127.0.0.1]).
 PORTS = {
     "s1": [(2222, "tcp", "sshd"), (80, "tcp", "sunstone"), (443, "tcp", "sunstone"), (29876, "tcp", "sunstone"),
            (2633, "tcp", "oned"), (5030, "tcp", "onegate"), (2474, "tcp", "oneflow"), (4124, "tcp", "oned"),
@@ -105,6 +127,11 @@ PORTS = {
            (4124, "udp", "oned")],
     "custom": [(2223, "tcp", "sshd"), (8080, "tcp", "sunstone"), (8443, "tcp", "sunstone"), (12633, "tcp", "oned"),
                (14124, "tcp", "oned"), (14124, "udp", "oned"), (5030, "tcp", "onegate")],
+    # The 6.0 reference layout publishes what S2 publishes; OneGate on its
+    # own address.
+    "ref6": [(2222, "tcp", "sshd"), (80, "tcp", "sunstone"), (443, "tcp", "sunstone"), (29876, "tcp", "sunstone"),
+             (2633, "tcp", "oned"), (5030, "tcp", "onegate", ONEGATE_ADDR[1]), (2474, "tcp", "oneflow"),
+             (4124, "tcp", "oned"), (4124, "udp", "oned")],
 }
 
 
@@ -127,27 +154,70 @@ def run(*args, check=True, **kwargs):
     return subprocess.run(list(args), check=check, capture_output=True, text=True, **kwargs)
 
 
-def compile_scenario(name, work, sabotage=False):
+def write_source(report, name, work):
+    """The scenario's source file. The 6.0 one is the reference example on
+    loopback (SSH off 22, which the host may use), migrated to 6.0 by
+    `onefront migrate`."""
     source = work / f"{name}.onefront"
-    certs = work / "certs"
-    certs.mkdir(exist_ok=True)
-    (certs / "cert.pem").write_text("certificate\n")
-    (certs / "cert.key").write_text("key\n")
-    source.write_text(HEAD + SCENARIOS[name].replace("CERTS", str(certs)))
-    out = work / f"out-{name}"
+    if name != "ref6":
+        certs = work / "certs"
+        certs.mkdir(exist_ok=True)
+        (certs / "cert.pem").write_text("certificate\n")
+        (certs / "cert.key").write_text("key\n")
+        source.write_text(HEAD + SOURCES[name].replace("CERTS", str(certs)))
+        return source
+    text = EXAMPLE.read_text()
+    local, n = re.subn(r"(?m)^(\s*)bind \S+", r"\1bind 127.0.0.1\n\1publish ssh 2222", text)
+    assert n == 1, "the example has no `bind` to move to loopback"
+    source.write_text(local)
+    migrated = run(ONEFRONT, "migrate", "--to", "6.0", str(source), check=False)
+    code = [line for line in source.read_text().splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    header = code[0].strip() if code else ""
+    why = "" if migrated.returncode == 0 else f" ({migrated.stderr.strip()[-300:]})"
+    if report:
+        report.check(migrated.returncode == 0 and header == "onefront 6.0",
+                     f"{EXAMPLE.name} migrates to 6.0 (header {header!r}){why}")
+    return source
+
+
+def compile_scenario(report, name, work, sabotage=False):
+    source = write_source(report, name, work)
+    out = work / f"out-{name}{'-sabotaged' if sabotage else ''}"
     result = run(ONEFRONT, "compile", str(source), "-o", str(out), check=False)
     if result.returncode != 0:
         raise RuntimeError(f"onefront compile {name}: {result.stderr}")
     (project,) = [p for p in out.iterdir() if p.is_dir()]
     compose = project / "docker-compose.yml"
-    if sabotage:
+    dotenv = project / ".env"
+    if name == "ref6" and dotenv.exists():
+        key, value = ONEGATE_ADDR
+        text, n = re.subn(rf"(?m)^{key}=.*$", f"{key}={value}", dotenv.read_text())
+        assert n == 1, f"{key} is not in .env"
+        dotenv.write_text(text)
+    if sabotage and name == "ref6":
+        # A wrong compile: one container loses a parameter that 6.0 requires.
+        container, _, param = DROP_REQUIRED
+        text = compose.read_text()
+        head, found, tail = text.partition(f"\n  {container}:\n")
+        broken = head + found + re.sub(rf"\n      {param}: \"[^\"]*\"", "", tail, count=1)
+        assert found and broken != text, "nothing to sabotage"
+        compose.write_text(broken)
+    elif sabotage:
         # A wrong compile: oned loses the parameter that names its database.
         text = compose.read_text()
         head, oned, tail = text.partition("\n  opennebula-oned:\n")
         broken = head + oned + re.sub(r"\n      MYSQL_HOST: \"[^\"]*\"", "", tail, count=1)
         assert broken != text, "nothing to sabotage"
         compose.write_text(broken)
-    return project, compose
+    return source, project, compose
+
+
+def read_dotenv(project):
+    path = project / ".env"
+    if not path.exists():
+        return {}
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line and not line.startswith("#"))
+    return {k.strip(): v.strip() for k, v in pairs}
 
 
 def compose_cmd(project, compose, *args):
@@ -157,6 +227,11 @@ def compose_cmd(project, compose, *args):
 def containers(project):
     out = run(PODMAN, "ps", "-a", "--filter", f"label=io.podman.compose.project={project.name}", "--format", "json")
     return json.loads(out.stdout or "[]")
+
+
+def inspect(container_id):
+    (data,) = json.loads(run(PODMAN, "inspect", container_id).stdout)
+    return data
 
 
 def service_of(compose_model, container):
@@ -174,6 +249,11 @@ def read_env(container_id):
     return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
 
 
+def logs(container_id):
+    out = run(PODMAN, "logs", container_id, check=False)
+    return (out.stdout + out.stderr).strip()
+
+
 def check_started(report, project, compose_model):
     found = containers(project)
     names = sorted(service_of(compose_model, c)[0] for c in found)
@@ -181,29 +261,48 @@ def check_started(report, project, compose_model):
     for c in found:
         running = c.get("State") == "running"
         if not running:
-            logs = run(PODMAN, "logs", c["Id"], check=False)
-            print("       " + (logs.stdout + logs.stderr).strip().replace("\n", "\n       "))
+            print("       " + logs(c["Id"]).replace("\n", "\n       "))
         report.check(running, f"{project.name}: {service_of(compose_model, c)[0]} is running")
     return found
 
 
-def service_running(compose_model, service_name):
+def check_services(report, reference, project, compose_model, found):
+    """A reference container runs the service that services.tsv gives it,
+    as the stand-in says on start ("standin: SERVICE up")."""
+    by_container = {s["reference_container"]: s["service"] for s in reference["services"]}
+    for c in found:
+        name = service_of(compose_model, c)[0]
+        if name not in by_container:
+            continue
+        said = re.findall(r"standin: (\S+) up", logs(c["Id"]))
+        want = by_container[name]
+        report.check(said[-1:] == [want], f"{project.name}: {name} runs {want} ({said[-1:] or 'nothing'} said)")
+
+
+def service_running(reference, compose_model, service_name):
+    param = standin.service_param(reference)
     env = compose_model["services"][service_name].get("environment") or {}
-    return env.get(SERVICE_PARAM["name"], SERVICE_PARAM["default"])
+    return env.get(param["name"], param["default"])
 
 
-def check_environment(report, reference, scenario_name, project, compose_model, found):
+def check_environment(report, reference, source, project, compose_model, found):
     params = {p["name"]: p for p in reference["params"]}
     for c in found:
         name, _ = service_of(compose_model, c)
-        service = service_running(compose_model, name)
+        service = service_running(reference, compose_model, name)
         env = read_env(c["Id"])
         seen = {k: v for k, v in env.items() if k in params}
         stray = [k for k in seen if not (service == "all" or params[k]["affects"] == "*"
                                           or service in params[k]["affects"].split(","))]
+        # A name this version does not have (a 5.13 name in 6.0) reads as
+        # nothing to the image.
+        given = compose_model["services"][name].get("environment") or {}
+        if isinstance(given, list):
+            given = dict(item.partition("=")[::2] for item in given)
+        stray += sorted(k for k in given if k not in params)
         report.check(not stray, f"{project.name}: {name} ({service}) gets only what it reads {stray or ''}")
         for secret, value in SECRETS.items():
-            given = f"{secret} = secret" in SCENARIOS[scenario_name]
+            given = re.search(rf"\b{secret}\s*=\s*secret\b", source) is not None
             reads = given and (service == "all" or service in params[secret]["affects"].split(","))
             has = seen.get(secret)
             if has is not None or reads:
@@ -211,28 +310,39 @@ def check_environment(report, reference, scenario_name, project, compose_model, 
                              f"{project.name}: {name} {'has' if reads else 'lacks'} {secret}")
 
 
+def connect(address, port, attempts=20):
+    answer = ""
+    for _ in range(attempts):
+        try:
+            with socket.create_connection((address, port), timeout=2) as s:
+                answer = s.recv(64).decode().strip()
+            if answer:
+                break
+        except OSError:
+            pass
+        if attempts > 1:
+            time.sleep(0.5)
+    return answer
+
+
 def check_ports(report, scenario, project):
-    for port, proto, service in PORTS[scenario]:
+    for port, proto, service, *where in PORTS[scenario]:
+        address = where[0] if where else "127.0.0.1"
         if proto == "tcp":
-            answer = ""
-            for _ in range(20):
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
-                        answer = s.recv(64).decode().strip()
-                    if answer:
-                        break
-                except OSError:
-                    pass
-                time.sleep(0.5)
-            report.check(answer == service, f"{project.name}: 127.0.0.1:{port}/tcp answers {answer!r}, want {service!r}")
+            answer = connect(address, port)
+            report.check(answer == service, f"{project.name}: {address}:{port}/tcp answers {answer!r}, want {service!r}")
+            if address != "127.0.0.1":
+                # Up on its own address, so a refusal here is no start-up delay.
+                stray = connect("127.0.0.1", port, attempts=1)
+                report.check(stray == "", f"{project.name}: 127.0.0.1:{port}/tcp does not answer ({stray!r})")
         else:
             probe = f"probe-{port}"
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
                 for _ in range(5):
-                    s.sendto(probe.encode() + b"\n", ("127.0.0.1", port))
+                    s.sendto(probe.encode() + b"\n", (address, port))
                     time.sleep(0.2)
             got = any(probe in exec_in(c["Id"], "cat", f"/tmp/udp-{port}").stdout for c in containers(project))
-            report.check(got, f"{project.name}: 127.0.0.1:{port}/udp reaches {service}")
+            report.check(got, f"{project.name}: {address}:{port}/udp reaches {service}")
 
 
 def check_volumes(report, reference, project, compose_model, found):
@@ -241,7 +351,7 @@ def check_volumes(report, reference, project, compose_model, found):
     by_service = {}
     for c in found:
         name, _ = service_of(compose_model, c)
-        by_service[name] = (c["Id"], service_running(compose_model, name))
+        by_service[name] = (c["Id"], service_running(reference, compose_model, name))
     for row in reference["volumes"]:
         volume = row["canonical_volume"]
         if volume == "-" or row["used_by"] == "-":
@@ -267,10 +377,10 @@ def check_hosts(report, reference, project, compose_model, found):
     for row in reference["ports"]:
         if row["condition"] in ("-", "internal"):
             listen.setdefault(row["service"], row["port"])
-    running = {service_running(compose_model, service_of(compose_model, c)[0]) for c in found}
+    running = {service_running(reference, compose_model, service_of(compose_model, c)[0]) for c in found}
     for c in found:
         name, _ = service_of(compose_model, c)
-        service = service_running(compose_model, name)
+        service = service_running(reference, compose_model, name)
         env = read_env(c["Id"])
         for param, row in locators.items():
             target = row["locates"]
@@ -282,46 +392,191 @@ def check_hosts(report, reference, project, compose_model, found):
             if host and target in listen:
                 answer = exec_in(c["Id"], "sh", "-c", f"nc -w 3 {host} {listen[target]} </dev/null").stdout.strip()
             report.check(answer == target, f"{project.name}: {name} reaches {target} through {param}={host!r}")
+    # What the stand-in could not hold the deployment to (standin.unenforced).
+    for param in standin.unenforced(reference):
+        print(f"note   {project.name}: {param['name']} (required for {param['required_for']}) is left to its default "
+              f"{param['default']!r}: the {reference['reference']} reference layout has no {param['locates']} container",
+              flush=True)
 
 
-def scenario(report, reference, name, work, sabotage=False):
-    project, compose = compile_scenario(name, work, sabotage)
-    env = {**os.environ, **SECRETS}
+def from_dotenv(raw, dotenv):
+    """`${NAME}` of the raw compose file: (NAME, its `.env` value)."""
+    m = re.fullmatch(r"\$\{(\w+)\}", str(raw))
+    return (m.group(1), dotenv.get(m.group(1))) if m else (None, raw)
+
+
+def check_restart(report, project, raw, dotenv, found):
+    """Podman's restart policy is the compose file's; in a version whose
+    `.env` has DEPLOY_RESTART_POLICY (6.0), every container takes it from
+    there."""
+    per_env = "DEPLOY_RESTART_POLICY" in dotenv
+    for c in found:
+        name = service_of(raw, c)[0]
+        variable, want = from_dotenv(raw["services"][name].get("restart", "no"), dotenv)
+        got = inspect(c["Id"])["HostConfig"]["RestartPolicy"]["Name"] or "no"
+        origin = f" (.env {variable})" if variable else ""
+        ok = got == want and (variable == "DEPLOY_RESTART_POLICY" or not per_env)
+        report.check(ok, f"{project.name}: {name} restarts {got!r}, want {want!r}{origin}")
+
+
+def bind_parameter(reference, container):
+    """The deploy parameter that binds a container's published ports:
+    the one the deploy table names for it, else the one for all but
+    named others (deploy.tsv `container`)."""
+    binds = [d for d in reference["deploy"] if d["name"].startswith("DEPLOY_BIND_")]
+    for d in binds:
+        if container in d["container"].split(","):
+            return d["name"]
+    for d in binds:
+        if d["container"] == "all" or (d["container"].startswith("all except ")
+                                       and container not in d["container"][len("all except "):].split(",")):
+            return d["name"]
+    return None
+
+
+def check_binds(report, reference, project, raw, dotenv, found):
+    """Every published port of a reference-layout container is bound to the
+    address that the deploy table's bind parameter for that container has
+    in `.env`. (An all-in-one container mixes two of them: not checked.)"""
+    reference_containers = {s["reference_container"] for s in reference["services"]}
+    for c in found:
+        name = service_of(raw, c)[0]
+        bindings = inspect(c["Id"])["HostConfig"].get("PortBindings") or {}
+        if not bindings or name not in reference_containers:
+            continue
+        param = bind_parameter(reference, name)
+        want = dotenv.get(param) if param else None
+        got = sorted({b["HostIp"] for bs in bindings.values() for b in bs or []})
+        report.check(got == [want], f"{project.name}: {name} publishes on {got}, want {param}={want!r}")
+
+
+def check_security_opt(report, reference, project, raw, dotenv, found):
+    """Every compose `security_opt` reaches podman, with its `.env` value;
+    where `.env` has DEPLOY_APPARMOR_PROFILE (6.0), the containers that the
+    deploy table gives it (oned) must run with `apparmor=` that value.
+    Where AppArmor is off (see main), podman records `apparmor=unconfined`
+    and applies no profile; any other profile is refused at create time."""
+    apparmor = [d["container"].split(",") for d in reference["deploy"] if d["name"] == "DEPLOY_APPARMOR_PROFILE"]
+    for c in found:
+        name = service_of(raw, c)[0]
+        wanted = []
+        for opt in raw["services"][name].get("security_opt") or []:
+            key, _, value = opt.partition("=")
+            variable, resolved = from_dotenv(value, dotenv)
+            wanted.append((f"{key}={resolved}", variable))
+        if "DEPLOY_APPARMOR_PROFILE" in dotenv and any(name in cs for cs in apparmor):
+            table = (f"apparmor={dotenv['DEPLOY_APPARMOR_PROFILE']}", "DEPLOY_APPARMOR_PROFILE")
+            if table not in wanted:
+                wanted.append(table)
+        if not wanted:
+            continue
+        got = inspect(c["Id"])["HostConfig"].get("SecurityOpt") or []
+        for opt, variable in wanted:
+            origin = f" (.env {variable})" if variable else ""
+            report.check(opt in got, f"{project.name}: {name} runs with security_opt {opt}{origin}, podman has {got}")
+
+
+def bring_up(report, project, compose, image, env):
+    """`podman-compose config` and `up`; the stand-in is tagged with every
+    image the compose file names first."""
     model = yaml.safe_load(run(*compose_cmd(project, compose, "config"), env=env).stdout)
+    for wanted in {s["image"] for s in model["services"].values()}:
+        run(PODMAN, "tag", image, wanted)
+    up = run(*compose_cmd(project, compose, "up", "--detach"), env=env, check=False)
+    why = "" if up.returncode == 0 else f" ({up.stderr.strip()[-300:]})"
+    report.check(up.returncode == 0, f"{project.name}: podman-compose up{why}")
+    time.sleep(3)
+    return model
+
+
+def tear_down(project, compose, env):
+    run(*compose_cmd(project, compose, "down", "--volumes"), env=env, check=False)
+    for c in containers(project):
+        run(PODMAN, "rm", "--force", "--volumes", c["Id"], check=False)
+
+
+def scenario(report, standins, name, work, sabotage=False):
+    reference, image = standins[VERSIONS[name]]
+    source, project, compose = compile_scenario(None if sabotage else report, name, work, sabotage)
+    env = {**os.environ, **SECRETS}
+    raw = yaml.safe_load(compose.read_text())
+    dotenv = read_dotenv(project)
     try:
-        up = run(*compose_cmd(project, compose, "up", "--detach"), env=env, check=False)
-        why = "" if up.returncode == 0 else f" ({up.stderr.strip()[-300:]})"
-        report.check(up.returncode == 0, f"{project.name}: podman-compose up{why}")
-        time.sleep(3)
+        model = bring_up(report, project, compose, image, env)
         check_started(report, project, model)
         running = [c for c in containers(project) if c.get("State") == "running"]
-        check_environment(report, reference, name, project, model, running)
+        check_services(report, reference, project, model, running)
+        check_environment(report, reference, source.read_text(), project, model, running)
         check_ports(report, name, project)
         check_volumes(report, reference, project, model, running)
         check_hosts(report, reference, project, model, running)
+        check_restart(report, project, raw, dotenv, running)
+        check_binds(report, reference, project, raw, dotenv, running)
+        check_security_opt(report, reference, project, raw, dotenv, running)
     finally:
-        run(*compose_cmd(project, compose, "down", "--volumes"), env=env, check=False)
+        tear_down(project, compose, env)
+
+
+def refused(report, standins, name, work):
+    """The sabotaged 6.0 compile (DROP_REQUIRED): the stand-in must refuse
+    to run that one container, naming the parameter, and run every other.
+    Only start-up is checked: that is where the refusal shows."""
+    reference, image = standins[VERSIONS[name]]
+    container, service, param = DROP_REQUIRED
+    required = next(p["required_for"] for p in reference["params"] if p["name"] == param)
+    assert service in required.split(","), f"{param} is not required for {service}: sabotage it no longer is"
+    _, project, compose = compile_scenario(None, name, work, sabotage=True)
+    env = {**os.environ, **SECRETS}
+    try:
+        model = bring_up(report, project, compose, image, env)
+        others, refusal = [], None
         for c in containers(project):
-            run(PODMAN, "rm", "--force", "--volumes", c["Id"], check=False)
+            n = service_of(model, c)[0]
+            if n == container:
+                refusal = c
+            else:
+                others.append((n, c.get("State") == "running"))
+        down = [n for n, up in others if not up]
+        report.check(bool(others) and not down,
+                     f"{project.name} without {param} in {container}: every other container runs {down or ''}".rstrip())
+        said = refusal is not None and f"{param} is required for {service}" in logs(refusal["Id"])
+        # Under `restart: always` podman starts it again and again: stopped
+        # with a non-zero code, or restarted at least once.
+        data = inspect(refusal["Id"]) if refusal else {"State": {}}
+        state, restarts = data["State"], data.get("RestartCount") or 0
+        stopped = bool(state) and (not state.get("Running") and state.get("ExitCode") != 0 or restarts > 0)
+        report.check(said and stopped,
+                     f"{project.name} without {param} in {container}: the {VERSIONS[name]} stand-in refuses it "
+                     f"(said so: {said}, exit code {state.get('ExitCode')}, restarts {restarts})")
+    finally:
+        tear_down(project, compose, env)
 
 
 def main():
     start = time.monotonic()
     report = Report()
-    # Every scenario is written for 5.13: its stand-in, under the name the
-    # compiled .env gives the image.
-    reference, image = standin.build(PODMAN, ONEFRONT, os.environ["UDP_LISTEN"], "5.13")
-    run(PODMAN, "tag", image, "localhost/opennebula:5.13")
-    SERVICE_PARAM.update(standin.service_param(reference))
+    apparmor = run(PODMAN, "info", "--format", "{{.Host.Security.AppArmorEnabled}}").stdout.strip()
+    print(f"note   AppArmor enabled for podman on this host: {apparmor}", flush=True)
+    standins = {v: standin.build(PODMAN, ONEFRONT, os.environ["UDP_LISTEN"], v) for v in sorted(set(VERSIONS.values()))}
     with tempfile.TemporaryDirectory(prefix="onefront-e2e-") as work:
         work = Path(work)
-        for name in SCENARIOS:
-            scenario(report, reference, name, work)
+        for name in SOURCES:
+            lap = time.monotonic()
+            scenario(report, standins, name, work)
+            print(f"-- {name}: {time.monotonic() - lap:.0f} s", flush=True)
         # The harness itself: a compile with one *_HOST missing must fail.
         caught = Report(failure="caught")
         print("-- sabotaged s2 (one MYSQL_HOST dropped): the harness must catch it", flush=True)
-        scenario(caught, reference, "s2", work, sabotage=True)
+        lap = time.monotonic()
+        scenario(caught, standins, "s2", work, sabotage=True)
+        print(f"-- sabotaged s2: {time.monotonic() - lap:.0f} s", flush=True)
         report.check(caught.failed > 0, f"the harness catches a compile that drops MYSQL_HOST ({caught.failed} checks failed)")
+        lap = time.monotonic()
+        scenario(report, standins, "ref6", work)
+        print(f"-- ref6: {time.monotonic() - lap:.0f} s", flush=True)
+        print("-- sabotaged ref6 (one required 6.0 parameter dropped): the 6.0 stand-in must refuse it", flush=True)
+        refused(report, standins, "ref6", work)
+        print(f"-- ref6 and its sabotage: {time.monotonic() - lap:.0f} s", flush=True)
     print(f"e2e wall time: {time.monotonic() - start:.0f} s")
     print(f"e2e: {report.passed} passed, {report.failed} failed")
     return 1 if report.failed else 0
