@@ -414,9 +414,13 @@ def check_restart(report, project, raw, dotenv, found):
         name = service_of(raw, c)[0]
         variable, want = from_dotenv(raw["services"][name].get("restart", "no"), dotenv)
         got = inspect(c["Id"])["HostConfig"]["RestartPolicy"]["Name"] or "no"
-        origin = f" (.env {variable})" if variable else ""
-        ok = got == want and (variable == "DEPLOY_RESTART_POLICY" or not per_env)
-        report.check(ok, f"{project.name}: {name} restarts {got!r}, want {want!r}{origin}")
+        origin = f"from .env {variable}" if variable else "fixed in the compose file"
+        if per_env:
+            ok, wanted = got == dotenv["DEPLOY_RESTART_POLICY"] and variable == "DEPLOY_RESTART_POLICY", \
+                f".env DEPLOY_RESTART_POLICY={dotenv['DEPLOY_RESTART_POLICY']!r}"
+        else:
+            ok, wanted = got == want, repr(want)
+        report.check(ok, f"{project.name}: {name} restarts {got!r} ({origin}), want {wanted}")
 
 
 def bind_parameter(reference, container):
