@@ -156,8 +156,9 @@ def run(*args, check=True, **kwargs):
 
 def write_source(report, name, work):
     """The scenario's source file. The 6.0 one is the reference example on
-    loopback (SSH off 22, which the host may use), migrated to 6.0 by
-    `onefront migrate`."""
+    loopback (its address, bound and advertised, replaced by 127.0.0.1; SSH
+    off 22, which the host may use), migrated to 6.0 by `onefront
+    migrate`."""
     source = work / f"{name}.onefront"
     if name != "ref6":
         certs = work / "certs"
@@ -167,8 +168,10 @@ def write_source(report, name, work):
         source.write_text(HEAD + SOURCES[name].replace("CERTS", str(certs)))
         return source
     text = EXAMPLE.read_text()
-    local, n = re.subn(r"(?m)^(\s*)bind \S+", r"\1bind 127.0.0.1\n\1publish ssh 2222", text)
-    assert n == 1, "the example has no `bind` to move to loopback"
+    address = re.search(r"(?m)^\s*bind (\S+)", text)
+    assert address, "the example has no `bind` to move to loopback"
+    local = re.sub(r"(?m)^(\s*)bind .*$", r"\1bind 127.0.0.1\n\1publish ssh 2222", text)
+    local = local.replace(address.group(1), "127.0.0.1")
     source.write_text(local)
     migrated = run(ONEFRONT, "migrate", "--to", "6.0", str(source), check=False)
     code = [line for line in source.read_text().splitlines() if line.strip() and not line.lstrip().startswith("#")]
