@@ -50,7 +50,13 @@ impl Doc {
         let Some(start) = line_start(position.line) else {
             return self.text.len();
         };
+        // The line's end, before its `\n` (and the `\r` of a CRLF file).
         let end = line_start(position.line + 1).map_or(self.text.len(), |next| next - 1);
+        let end = if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
         let wide = WideLineCol {
             line: position.line,
             col: position.character,
@@ -146,8 +152,10 @@ mod tests {
         let b = doc.text.find('b').unwrap_or_default();
         assert_eq!(doc.position(b), Position::new(1, 0));
         assert_eq!(doc.offset(Position::new(1, 0)), b);
-        // Past the end of a line: its end; past the last line: the end.
-        assert_eq!(doc.offset(Position::new(1, 99)), b + 2);
+        // Past the end of a line: its end, before the CRLF; past the last
+        // line: the end.
+        assert_eq!(doc.offset(Position::new(1, 99)), b + 1);
+        assert_eq!(doc.offset(Position::new(0, 99)), doc.text.find('\r').unwrap_or_default());
         assert_eq!(doc.offset(Position::new(9, 0)), doc.text.len());
     }
 
