@@ -208,6 +208,26 @@ pub fn run() -> ExitCode {
             crate::catalog::params(r, format == Format::Json)
         }),
         Command::Explain { name, reference } => {
+            // Without a version: the newest that knows the name (a 5.13 name
+            // that 6.0 renamed is still explained, with its version).
+            let reference = reference.or_else(|| {
+                let found = crate::reference::versions()
+                    .iter()
+                    .rev()
+                    .find(|v| {
+                        Reference::load(v)
+                            .and_then(Result::ok)
+                            .is_some_and(|r| crate::catalog::explain(r, &name).is_ok())
+                    })
+                    .map(|v| (*v).to_owned());
+                if let Some(version) = found.as_deref().filter(|v| *v != newest()) {
+                    eprintln!(
+                        "(from reference {version}; the newest, {}, has no `{name}`)",
+                        newest()
+                    );
+                }
+                found
+            });
             with_reference(&printer, reference, |r| crate::catalog::explain(r, &name))
         }
         Command::Fmt { files, check } => fmt::run(&printer, &files, check),

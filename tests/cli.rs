@@ -226,3 +226,23 @@ fn a_byte_order_mark_is_accepted() {
     let result = onefront(&["validate", file.as_str()]);
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
 }
+
+/// `explain` without a version takes the newest reference that knows the
+/// name: a 5.13 name that 6.0 renamed is still explained, and says from
+/// which version; `--version` pins it.
+#[test]
+fn explain_finds_a_name_of_an_older_version() {
+    let old = onefront(&["explain", "OPENNEBULA_FRONTEND_HOST"]);
+    assert_eq!(old.status.code(), Some(0), "{}", stderr(&old));
+    assert!(String::from_utf8_lossy(&old.stdout).starts_with("OPENNEBULA_FRONTEND_HOST ("));
+    assert!(
+        stderr(&old).contains("from reference 5.13"),
+        "{}",
+        stderr(&old)
+    );
+    let new = onefront(&["explain", "OPENNEBULA_HOST"]);
+    assert_eq!(new.status.code(), Some(0));
+    assert!(stderr(&new).is_empty(), "the newest has it: no note");
+    let pinned = onefront(&["explain", "--version", "6.0", "OPENNEBULA_FRONTEND_HOST"]);
+    assert_eq!(pinned.status.code(), Some(1), "6.0 has no such name");
+}

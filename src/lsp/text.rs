@@ -155,7 +155,10 @@ mod tests {
         // Past the end of a line: its end, before the CRLF; past the last
         // line: the end.
         assert_eq!(doc.offset(Position::new(1, 99)), b + 1);
-        assert_eq!(doc.offset(Position::new(0, 99)), doc.text.find('\r').unwrap_or_default());
+        assert_eq!(
+            doc.offset(Position::new(0, 99)),
+            doc.text.find('\r').unwrap_or_default()
+        );
         assert_eq!(doc.offset(Position::new(9, 0)), doc.text.len());
     }
 
