@@ -14,7 +14,7 @@ use std::fmt::{self, Write as _};
 use crate::diagnostic::Diagnostic;
 use crate::ir::model::Deployment;
 use crate::kinds::Meaning;
-use crate::reference::Reference;
+use crate::reference::{Reference, types};
 use crate::span::SourceId;
 use crate::syntax::Rule;
 use crate::syntax::concrete::{self, Element, Node, Token, TokenKind};
@@ -351,7 +351,11 @@ impl Migrator<'_> {
                 self.source.version, self.target.version
             );
             for (param, value) in &defaults {
-                let _ = write!(block, "\n{inner}  {param} = {}", literal(value));
+                let written = match self.target.params.get(param) {
+                    Some(p) => types::source_literal(&p.ty, value),
+                    None => types::source_literal(&types::ParamType::Str, value),
+                };
+                let _ = write!(block, "\n{inner}  {param} = {written}");
                 self.changes.push(Change {
                     line,
                     what: What::Default {
@@ -443,21 +447,6 @@ fn changed_defaults(
         }
     }
     found
-}
-
-/// A value as the language writes it: bare when it reads back the same,
-/// quoted otherwise.
-fn literal(value: &str) -> String {
-    let bare = !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-        && value.starts_with(|c: char| c.is_ascii_alphabetic());
-    if bare {
-        value.to_owned()
-    } else {
-        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
-    }
 }
 
 /// Every node of `rule` below `node`.

@@ -249,11 +249,7 @@ pub fn actions(
         ));
     }
     if let Some(default) = &param.default {
-        let written = if needs_quotes(default) {
-            format!("\"{}\"", default.replace('\\', "\\\\").replace('"', "\\\""))
-        } else {
-            default.clone()
-        };
+        let written = crate::reference::types::source_literal(&param.ty, default);
         if value != written {
             actions.push(edit_action(
                 format!("Write the default of `{name}` explicitly ({written})"),
@@ -264,15 +260,6 @@ pub fn actions(
         }
     }
     actions
-}
-
-/// Whether a default must be quoted to be read back as written.
-fn needs_quotes(value: &str) -> bool {
-    value.is_empty()
-        || !value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-./".contains(c))
-        || value.contains("..")
 }
 
 #[allow(

@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Expected, TypeFix};
 use crate::syntax::ast::{self, ValueKind};
+use std::fmt::Write as _;
 
 /// A type from the reference tables.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +141,46 @@ pub fn check(ty: &ParamType, value: &ValueKind) -> Result<String, Mismatch> {
     }
 }
 
+/// `value` written as the language writes a value of type `ty`, so that it
+/// reads back as that value (the inverse of [`check`] for a default):
+/// numbers, booleans and enum members bare, an IP address bare (IPv6 in
+/// brackets), anything else quoted with its escapes.
+#[must_use]
+pub fn source_literal(ty: &ParamType, value: &str) -> String {
+    let word = !value.is_empty()
+        && value.starts_with(|c: char| c.is_ascii_alphabetic())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    match ty {
+        ParamType::Bool | ParamType::Port | ParamType::Uint => return value.to_owned(),
+        ParamType::Enum(_) if word => return value.to_owned(),
+        ParamType::Host => match value.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(v4)) => return v4.to_string(),
+            Ok(std::net::IpAddr::V6(v6)) => return format!("[{v6}]"),
+            Err(_) => {}
+        },
+        _ => {}
+    }
+    let mut quoted = String::with_capacity(value.len() + 2);
+    quoted.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\r' => quoted.push_str("\\r"),
+            '\t' => quoted.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(quoted, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
 /// A literal as an env file writes it, whatever its type.
 #[must_use]
 pub fn render_literal(value: &ValueKind) -> Option<String> {
@@ -208,9 +249,61 @@ fn is_base64(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{ParamType, check};
+    use super::{ParamType, check, source_literal};
     use crate::diagnostic::TypeFix;
-    use crate::syntax::ast::ValueKind;
+    use crate::syntax::ast::{Stmt, ValueKind};
+
+    /// `value` written for `ty`, in an `env` block, as the parser reads it.
+    fn read_back(ty: &ParamType, value: &str) -> Result<String, String> {
+        let text = format!(
+            "onefront 5.13\ndeployment x {{\n  env {{\n    X = {}\n  }}\n}}\n",
+            source_literal(ty, value)
+        );
+        let file = crate::syntax::parse(crate::span::SourceId(0), &text)
+            .map_err(|e| format!("{text}: {e:?}"))?;
+        let Some(Stmt::Env(env)) = file.deployments[0].stmts.first() else {
+            return Err(format!("{text}: no env"));
+        };
+        check(ty, &env[0].value.kind).map_err(|m| format!("{text}: {m:?}"))
+    }
+
+    /// Every default of every stdlib, written out (the language server's
+    /// "write the default" and `migrate` do), reads back as itself.
+    #[test]
+    fn every_default_written_out_reads_back_as_itself() {
+        let mut checked = 0;
+        for version in crate::reference::versions() {
+            let Some(Ok(reference)) = crate::reference::Reference::load(version) else {
+                panic!("stdlib {version} does not load");
+            };
+            let defaults = reference
+                .params
+                .values()
+                .map(|p| (&p.ty, &p.default))
+                .chain(reference.deploys.values().map(|d| (&d.ty, &d.default)));
+            for (ty, default) in defaults {
+                let Some(default) = default.as_deref().filter(|d| !d.is_empty()) else {
+                    continue;
+                };
+                assert_eq!(read_back(ty, default).as_deref(), Ok(default), "{version}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 60, "{checked}");
+    }
+
+    #[test]
+    fn values_that_need_it_are_quoted_and_escaped() {
+        let odd = "a \"b\" \\ c\td";
+        assert_eq!(read_back(&ParamType::Str, odd).as_deref(), Ok(odd));
+        assert_eq!(read_back(&ParamType::Host, "::1").as_deref(), Ok("::1"));
+        assert_eq!(source_literal(&ParamType::Host, "::1"), "[::1]");
+        assert_eq!(
+            source_literal(&ParamType::Str, "opennebula/opennebula"),
+            "\"opennebula/opennebula\""
+        );
+        assert_eq!(source_literal(&ParamType::Bool, "yes"), "yes");
+    }
 
     #[test]
     fn literals_fit_their_types() {
