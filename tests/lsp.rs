@@ -690,3 +690,33 @@ fn an_empty_file_completes_the_header_of_each_version() {
     assert_eq!(labels(&items), expected);
     assert!(expected.len() >= 3, "5.13, 6.0, 6.2");
 }
+
+/// In a 6.2 file, a name 6.2's stdlib inherits from 6.0 is found in the
+/// 6.0 stdlib document: the definitions of the chain it extends.
+#[test]
+fn definition_follows_the_reference_a_version_extends() {
+    let mut client = Client::new();
+    let text = "onefront 6.2\n\ndeployment x {\n  env {\n    OPENNEBULA_HOST = \"one.example.com\"\n  }\n}\n";
+    client.open("a.onefront", text);
+    let definition = client.at_position(
+        "textDocument/definition",
+        "a.onefront",
+        &Client::at(text, "OPENNEBULA_HOST", 0, 2),
+    );
+    let uri = definition["uri"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{definition}"));
+    assert!(uri.ends_with("/opennebula-6.0.onefront"), "{uri}");
+    let path = uri.strip_prefix("file://").unwrap();
+    let line = usize::try_from(definition["range"]["start"]["line"].as_u64().unwrap()).unwrap();
+    let defined = std::fs::read_to_string(path).unwrap();
+    assert!(
+        defined
+            .lines()
+            .nth(line)
+            .unwrap()
+            .trim_start()
+            .starts_with("param OPENNEBULA_HOST:"),
+        "{line}"
+    );
+}

@@ -128,32 +128,33 @@ pub fn definition(
     doc: &Doc,
     offset: usize,
     reference: &Reference,
-    stdlib: &(Uri, Doc),
+    stdlibs: &[&(Uri, Doc)],
 ) -> Option<Location> {
     let (word, _, _) = doc.word_at(offset)?;
-    let heads: &[&str] = if reference.params.contains_key(word) {
-        &["param"]
+    let head = if reference.params.contains_key(word) {
+        "param"
     } else if reference.deploys.contains_key(word) {
-        &["deploy"]
+        "deploy"
     } else if reference.roles.contains_key(word) {
-        &["publish"]
+        "publish"
     } else if reference.rules.contains_key(word) {
-        &["rule"]
+        "rule"
     } else if reference.layouts.contains_key(word) {
-        &["layout"]
+        "layout"
     } else if reference.volumes.contains_key(word) {
-        &["volume"]
+        "volume"
     } else if reference.services.contains_key(word) {
-        &["service"]
+        "service"
     } else {
-        &["container"]
+        "container"
     };
-    let (uri, text) = (&stdlib.0, &stdlib.1.text);
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        for head in heads {
+    // The first stdlib of the chain that defines it: the file's, then the
+    // ones it extends.
+    stdlibs.iter().find_map(|(uri, stdlib)| {
+        let mut at = 0;
+        for line in stdlib.text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
             if let Some(rest) = trimmed.strip_prefix(head).and_then(|r| r.strip_prefix(' '))
                 && rest.starts_with(word)
                 && !rest[word.len()..]
@@ -162,13 +163,13 @@ pub fn definition(
                 let start = at + indent + head.len() + 1;
                 return Some(Location::new(
                     uri.clone(),
-                    stdlib.1.range(start, start + word.len()),
+                    stdlib.range(start, start + word.len()),
                 ));
             }
+            at += line.len();
         }
-        at += line.len();
-    }
-    None
+        None
+    })
 }
 
 /// Hints: the parameters a `publish` sets, and who reads each parameter

@@ -177,7 +177,7 @@ impl Server {
                 let at = &p.text_document_position_params;
                 self.with_file(&at.text_document.uri, |file, reference, stdlib| {
                     let offset = file.doc.offset(at.position);
-                    know::definition(&file.doc, offset, reference, stdlib?)
+                    know::definition(&file.doc, offset, reference, stdlib)
                 })
             }
             InlayHintRequest::METHOD => {
@@ -369,7 +369,7 @@ impl Server {
     fn with_file<T: Serialize>(
         &mut self,
         uri: &Uri,
-        body: impl FnOnce(&check::Checked, &Reference, Option<&(Uri, Doc)>) -> Option<T>,
+        body: impl FnOnce(&check::Checked, &Reference, &[&(Uri, Doc)]) -> Option<T>,
     ) -> Result<Value, (ErrorCode, String)> {
         if !self.open.contains_key(uri.as_str()) {
             return Ok(Value::Null);
@@ -387,8 +387,19 @@ impl Server {
                 .insert(uri.as_str().to_owned(), file.result.deployments.clone());
         }
         let file = &file;
-        let (index, reference) = reference_of(&file.doc.text);
-        to_value(&body(file, reference, self.stdlibs.get(index)))
+        let (_, reference) = reference_of(&file.doc.text);
+        // The reference's stdlib document, then those of the references it
+        // extends (6.2's file defines only what differs from 6.0).
+        let mut stdlibs = Vec::new();
+        let mut version = Some(reference.version.as_str());
+        while let Some(v) = version {
+            let index = STDLIBS.iter().position(|(known, _, _)| *known == v);
+            stdlibs.extend(index.and_then(|i| self.stdlibs.get(i)));
+            version = Reference::load(v)
+                .and_then(Result::ok)
+                .and_then(|r| r.extends.as_deref());
+        }
+        to_value(&body(file, reference, &stdlibs))
     }
 
     /// The stdlib document of a stdlib source id.
