@@ -556,3 +556,23 @@ fn with_reference(
         }
     }
 }
+
+/// Replaces `path` with `text` whole: a file beside it, then a rename, so
+/// that an interrupted run leaves the old file, never half a new one. An
+/// existing file keeps its permissions. For `fmt`, `migrate` and `editors`.
+fn replace_file(path: &Utf8Path, text: &str) -> std::io::Result<()> {
+    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let name = path.file_name().unwrap_or("file");
+    let partial = path.with_file_name(format!(".{name}.onefront-partial"));
+    let written = std::fs::write(&partial, text)
+        .and_then(|()| match permissions {
+            Some(permissions) => std::fs::set_permissions(&partial, permissions),
+            None => Ok(()),
+        })
+        .and_then(|()| std::fs::File::open(&partial)?.sync_all())
+        .and_then(|()| std::fs::rename(&partial, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
+}

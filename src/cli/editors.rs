@@ -65,7 +65,7 @@ pub(super) fn run(root: &Utf8Path, check: bool, lists: bool) -> u8 {
                  run `onefront editors --root {root}`"
             );
             code = code.max(INVALID);
-        } else if let Err(error) = write(&output, &rendered) {
+        } else if let Err(error) = super::replace_file(&output, &rendered) {
             eprintln!("error: cannot write `{output}`: {error}");
             code = USAGE;
         } else {
@@ -90,13 +90,4 @@ fn find_templates(dir: &Utf8Path, found: &mut Vec<Utf8PathBuf>) -> std::io::Resu
         }
     }
     Ok(())
-}
-
-/// Writes `text` to `path` whole or not at all.
-fn write(path: &Utf8Path, text: &str) -> std::io::Result<()> {
-    let partial = Utf8PathBuf::from(format!("{path}.partial"));
-    std::fs::write(&partial, text)?;
-    std::fs::rename(&partial, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&partial);
-    })
 }

@@ -74,7 +74,7 @@ pub(super) fn run(printer: &Printer, paths: &[Utf8PathBuf], check: bool) -> u8 {
                 eprintln!("error: cannot write standard output: {error}");
                 code = USAGE;
             }
-        } else if differs && let Err(error) = write(&input.path, &formatted) {
+        } else if differs && let Err(error) = super::replace_file(&input.path, &formatted) {
             printer.error(&super::IoError {
                 path: input.path.clone(),
                 source: error,
@@ -137,21 +137,4 @@ fn diff(path: &Utf8Path, before: &str, after: &str) -> String {
         .context_radius(3)
         .header(&format!("{path}"), &format!("{path} (formatted)"))
         .to_string()
-}
-
-/// Replaces `path` with `text` whole: a file beside it, then a rename, so
-/// that an interrupted run leaves the old file, never half a new one. The
-/// file keeps its permissions.
-pub(super) fn write(path: &Utf8Path, text: &str) -> std::io::Result<()> {
-    let permissions = std::fs::metadata(path)?.permissions();
-    let name = path.file_name().unwrap_or("file");
-    let partial = path.with_file_name(format!(".{name}.onefront-fmt"));
-    let written = std::fs::write(&partial, text)
-        .and_then(|()| std::fs::set_permissions(&partial, permissions))
-        .and_then(|()| std::fs::File::open(&partial)?.sync_all())
-        .and_then(|()| std::fs::rename(&partial, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    written
 }

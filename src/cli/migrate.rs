@@ -44,7 +44,7 @@ pub(super) fn run(printer: &Printer, files: &[Utf8PathBuf], to: &str, check: boo
         }
         if check {
             code = code.max(INVALID);
-        } else if let Err(error) = super::fmt::write(path, &migration.text) {
+        } else if let Err(error) = super::replace_file(path, &migration.text) {
             printer.error(&super::IoError {
                 path: path.clone(),
                 source: error,
