@@ -14,6 +14,7 @@ use crate::span::SourceId;
 
 mod editors;
 mod fmt;
+mod import;
 mod migrate;
 mod report;
 
@@ -23,6 +24,7 @@ Examples:
   onefront compile --check examples/reference.onefront -o out   # CI: fail on drift
   onefront validate deploy/*.onefront
   onefront fmt --check deploy/                                # CI: fail on layout drift
+  onefront import ./docker-compose.yml -o opennebula.onefront   # an existing deployment
   onefront params --format json
   onefront explain sunstone.http";
 
@@ -116,6 +118,28 @@ enum Command {
         /// Write nothing; exit 1 when a file would change.
         #[arg(long)]
         check: bool,
+    },
+    /// Turn an existing deployment into a `.onefront` file: a compose
+    /// project (a folder or its compose file, with `.env` and `env_file:`)
+    /// or `docker run` / `podman run` lines. What the language cannot say
+    /// is kept as REVIEW comments and reported; secrets are left to the
+    /// environment.
+    Import {
+        /// A folder holding a compose file, a compose file, a file of
+        /// `docker run` lines, or `-` for standard input.
+        input: Utf8PathBuf,
+        /// Write the file here (never over an existing file) instead of
+        /// standard output.
+        #[arg(short, long, value_name = "FILE")]
+        out: Option<Utf8PathBuf>,
+        /// The reference version (default: the one the image tag names,
+        /// else the newest).
+        #[arg(long = "version", visible_alias = "reference", value_name = "VERSION")]
+        reference: Option<String>,
+        /// The deployment name (default: the compose project's or the
+        /// container's name).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
     },
     /// Explain a parameter, deploy parameter, service, volume, port role,
     /// layout or rule id.
@@ -232,6 +256,20 @@ pub fn run() -> ExitCode {
         }
         Command::Fmt { files, check } => fmt::run(&printer, &files, check),
         Command::Migrate { files, to, check } => migrate::run(&printer, &files, &to, check),
+        Command::Import {
+            input,
+            out,
+            reference,
+            name,
+        } => import::run(
+            &printer,
+            &import::Request {
+                input: &input,
+                out: out.as_deref(),
+                version: reference,
+                name,
+            },
+        ),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
         Command::Editors { check, lists, root } => editors::run(&root, check, lists),
     };

@@ -12,6 +12,7 @@
 //! | write    | [`output`]      | artifacts -> files, all or nothing                         |
 //! | format   | [`format`]      | concrete syntax tree (comments kept) -> canonical layout   |
 //! | migrate  | [`migrate`]     | a file of one reference version -> the same for another    |
+//! | import   | [`import`]      | a compose project or `docker run` lines -> a `.onefront` file |
 //! | catalog  | [`catalog`]     | reference -> `params` tables, `explain` texts              |
 //! | lsp      | [`lsp`]         | open documents -> diagnostics, hover, completion, ...      |
 //! | editors  | [`editors`]     | grammar keywords + stdlib names -> editor grammars' lists  |
@@ -33,6 +34,7 @@ pub mod diagnostic;
 pub mod editors;
 pub mod emit;
 pub mod format;
+pub mod import;
 pub mod ir;
 pub mod kinds;
 pub mod lsp;
