@@ -179,7 +179,7 @@ enum Command {
     /// ~/.local/share/bash-completion/completions/onefront`
     ///
     /// zsh: `onefront completions zsh > ~/.zfunc/_onefront`, with
-    /// `fpath+=(~/.zfunc)` before `compinit` in ~/.zshrc
+    /// `fpath=(~/.zfunc $fpath)` before `compinit` in ~/.zshrc
     ///
     /// fish: `onefront completions fish >
     /// ~/.config/fish/completions/onefront.fish`
