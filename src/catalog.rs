@@ -381,18 +381,30 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
+/// Every name [`explain`] knows in `reference`, with a line about it:
+/// parameters, deploy parameters, services, port roles, volumes, layouts
+/// (their doc lines) and rule ids (their titles). For did-you-mean and shell
+/// completion.
+pub fn names(reference: &Reference) -> impl Iterator<Item = (&str, &str)> {
+    let params = reference.params.values().map(|p| (&p.name, &p.doc));
+    let deploys = reference.deploys.values().map(|d| (&d.name, &d.doc));
+    let services = reference.services.values().map(|s| (&s.name, &s.doc));
+    let port_roles = reference.roles.values().map(|r| (&r.name, &r.doc));
+    let volumes = reference.volumes.values().map(|v| (&v.name, &v.doc));
+    let layouts = reference.layouts.values().map(|l| (&l.name, &l.doc));
+    let rules = reference.rules.values().map(|r| (&r.id, &r.title));
+    params
+        .chain(deploys)
+        .chain(services)
+        .chain(port_roles)
+        .chain(volumes)
+        .chain(layouts)
+        .chain(rules)
+        .map(|(name, about)| (name.as_str(), about.as_str()))
+}
+
 fn unknown(reference: &Reference, name: &str) -> String {
-    let names = reference
-        .params
-        .keys()
-        .chain(reference.deploys.keys())
-        .chain(reference.services.keys())
-        .chain(reference.roles.keys())
-        .chain(reference.volumes.keys())
-        .chain(reference.layouts.keys())
-        .chain(reference.rules.keys())
-        .map(String::as_str);
-    match closest(name, names) {
+    match closest(name, names(reference).map(|(known, _)| known)) {
         Some(near) => format!("error: the reference has no `{name}`; did you mean `{near}`?"),
         None => {
             format!("error: the reference has no `{name}`; `onefront params` lists what it has")

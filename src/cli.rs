@@ -5,18 +5,26 @@ use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
 use camino::{Utf8Path, Utf8PathBuf};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::{Resettable, StyledStr};
+use clap::{CommandFactory as _, Parser, Subcommand, ValueEnum, ValueHint};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 use crate::diagnostic::{Diagnostic, Sources, render};
 use crate::reference::{Reference, STDLIBS};
 use crate::span::SourceId;
 
+mod completions;
 mod editors;
 mod fmt;
 mod import;
+mod man;
 mod migrate;
 mod report;
+
+use completions::Completed;
+
+/// The name of the program, as users type it.
+const EXE: &str = "onefront";
 
 const EXAMPLES: &str = "\
 Examples:
@@ -26,13 +34,17 @@ Examples:
   onefront fmt --check deploy/                                # CI: fail on layout drift
   onefront import ./docker-compose.yml -o opennebula.onefront   # an existing deployment
   onefront params --format json
-  onefront explain sunstone.http";
+  onefront explain sunstone.http
+  onefront completions bash > ~/.local/share/bash-completion/completions/onefront";
 
 /// Compiles `.onefront` files into an OpenNebula front-end deployed as
-/// containers: `docker-compose` files, env files and systemd units, checked
-/// against the whole deployment reference.
+/// containers.
+///
+/// Each deployment of a file becomes `docker-compose` files, env files and
+/// a systemd unit, once the file checks against the whole deployment
+/// reference.
 #[derive(Debug, Parser)]
-#[command(name = "onefront", version, after_help = EXAMPLES)]
+#[command(name = EXE, version, after_help = EXAMPLES)]
 struct Cli {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
@@ -53,10 +65,10 @@ enum Command {
     /// Check files and write each deployment's files under DIR/NAME/.
     Compile {
         /// The `.onefront` files.
-        #[arg(required = true)]
+        #[arg(required = true, value_hint = ValueHint::FilePath)]
         files: Vec<Utf8PathBuf>,
         /// The output directory.
-        #[arg(short, long, value_name = "DIR")]
+        #[arg(short, long, value_name = "DIR", value_hint = ValueHint::DirPath)]
         out: Utf8PathBuf,
         /// Write nothing; exit 1 when the files on disk differ from what
         /// compile would write.
@@ -75,7 +87,7 @@ enum Command {
     /// collide).
     Validate {
         /// The `.onefront` files.
-        #[arg(required = true)]
+        #[arg(required = true, value_hint = ValueHint::FilePath)]
         files: Vec<Utf8PathBuf>,
         /// How to report: for people, or JSON, GitHub annotations, SARIF.
         #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
@@ -90,7 +102,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// The reference version (default: the newest this onefront knows).
-        #[arg(long = "version", visible_alias = "reference", value_name = "VERSION")]
+        #[arg(
+            long = "version",
+            visible_alias = "reference",
+            value_name = "VERSION",
+            value_parser = Completed::versions()
+        )]
         reference: Option<String>,
     },
     /// Rewrite files in the canonical layout, comments kept; a directory
@@ -98,7 +115,7 @@ enum Command {
     /// (formatted to standard output).
     Fmt {
         /// Files, directories, or `-`.
-        #[arg(required = true)]
+        #[arg(required = true, value_hint = ValueHint::AnyPath)]
         files: Vec<Utf8PathBuf>,
         /// Write nothing; print a diff of what would change and exit 1 if
         /// any file would.
@@ -110,10 +127,10 @@ enum Command {
     /// their old value. Reports each change with its line.
     Migrate {
         /// The `.onefront` files.
-        #[arg(required = true)]
+        #[arg(required = true, value_hint = ValueHint::FilePath)]
         files: Vec<Utf8PathBuf>,
         /// The reference version to migrate to, such as `6.0`.
-        #[arg(long, value_name = "VERSION")]
+        #[arg(long, value_name = "VERSION", value_parser = Completed::versions())]
         to: String,
         /// Write nothing; exit 1 when a file would change.
         #[arg(long)]
@@ -127,14 +144,20 @@ enum Command {
     Import {
         /// A folder holding a compose file, a compose file, a file of
         /// `docker run` lines, or `-` for standard input.
+        #[arg(value_hint = ValueHint::AnyPath)]
         input: Utf8PathBuf,
         /// Write the file here (never over an existing file) instead of
         /// standard output.
-        #[arg(short, long, value_name = "FILE")]
+        #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
         out: Option<Utf8PathBuf>,
         /// The reference version (default: the one the image tag names,
         /// else the newest).
-        #[arg(long = "version", visible_alias = "reference", value_name = "VERSION")]
+        #[arg(
+            long = "version",
+            visible_alias = "reference",
+            value_name = "VERSION",
+            value_parser = Completed::versions()
+        )]
         reference: Option<String>,
         /// The deployment name (default: the compose project's or the
         /// container's name).
@@ -145,9 +168,15 @@ enum Command {
     /// layout or rule id.
     Explain {
         /// A name such as `MONITORD_PORT`, `oned`, `sunstone.http` or `P3`.
+        #[arg(value_parser = Completed::explain_names(), hide_possible_values = true)]
         name: String,
         /// The reference version (default: the newest this onefront knows).
-        #[arg(long = "version", visible_alias = "reference", value_name = "VERSION")]
+        #[arg(
+            long = "version",
+            visible_alias = "reference",
+            value_name = "VERSION",
+            value_parser = Completed::versions()
+        )]
         reference: Option<String>,
     },
     /// Serve the Language Server Protocol on standard input and output, for
@@ -170,8 +199,30 @@ enum Command {
         #[arg(long)]
         lists: bool,
         /// The repository root.
-        #[arg(long, value_name = "DIR", default_value = ".")]
+        #[arg(long, value_name = "DIR", default_value = ".", value_hint = ValueHint::DirPath)]
         root: Utf8PathBuf,
+    },
+    /// Print the completion script of a shell: subcommands, flags, their
+    /// values and every name `explain` knows.
+    ///
+    /// bash: `onefront completions bash >
+    /// ~/.local/share/bash-completion/completions/onefront`
+    ///
+    /// zsh: `onefront completions zsh > ~/.zfunc/_onefront`, with
+    /// `fpath=(~/.zfunc $fpath)` before `compinit` in ~/.zshrc
+    ///
+    /// fish: `onefront completions fish >
+    /// ~/.config/fish/completions/onefront.fish`
+    Completions {
+        /// The shell: bash, zsh or fish.
+        shell: completions::Shell,
+    },
+    /// Print the manual page onefront(1), or write it and a page for each
+    /// subcommand (onefront-compile.1, ...) into DIR.
+    Man {
+        /// Write the pages into DIR (created if missing) instead.
+        #[arg(short, long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+        out: Option<Utf8PathBuf>,
     },
 }
 
@@ -272,8 +323,27 @@ pub fn run() -> ExitCode {
         ),
         Command::Lsp { stdio: _ } => crate::lsp::run(),
         Command::Editors { check, lists, root } => editors::run(&root, check, lists),
+        Command::Completions { shell } => completions::run(public_command(), shell),
+        Command::Man { out } => man::run(public_command(), out.as_deref()),
     };
     ExitCode::from(code)
+}
+
+/// The command line as users see it, for completion scripts and manual
+/// pages: without the hidden developer subcommands, which `clap_complete`
+/// would otherwise offer.
+fn public_command() -> clap::Command {
+    let full = Cli::command();
+    let text =
+        |text: Option<&StyledStr>| text.cloned().map_or(Resettable::Reset, Resettable::Value);
+    clap::Command::new(EXE)
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(text(full.get_about()))
+        .long_about(text(full.get_long_about()))
+        .after_help(text(full.get_after_help()))
+        .subcommand_required(true)
+        .args(full.get_arguments().cloned())
+        .subcommands(full.get_subcommands().filter(|s| !s.is_hide_set()).cloned())
 }
 
 /// Renders diagnostics for people.

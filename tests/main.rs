@@ -22,6 +22,7 @@ mod support {
 
 mod as_written;
 mod cli;
+mod completions;
 mod differential;
 mod editors_names;
 mod editors_picture;

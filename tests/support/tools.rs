@@ -239,3 +239,43 @@ pub fn vim() -> PathBuf {
 pub fn nvim() -> PathBuf {
     find("nvim", Path::new("/usr/bin"))
 }
+
+/// `bash`, for the script of `onefront completions bash`.
+///
+/// # Panics
+///
+/// If no `bash` is installed.
+#[must_use]
+pub fn bash() -> PathBuf {
+    find("bash", Path::new("/usr/bin"))
+}
+
+/// `zsh`, from Debian's `zsh` (zsh 5.9).
+///
+/// # Panics
+///
+/// If no `zsh` is installed.
+#[must_use]
+pub fn zsh() -> PathBuf {
+    find("zsh", Path::new("/usr/bin"))
+}
+
+/// `fish`, from Debian's `fish` (fish 3.6).
+///
+/// # Panics
+///
+/// If no `fish` is installed.
+#[must_use]
+pub fn fish() -> PathBuf {
+    find("fish", Path::new("/usr/bin"))
+}
+
+/// `man`, from Debian's `man-db` (with groff from `groff-base`).
+///
+/// # Panics
+///
+/// If no `man` is installed.
+#[must_use]
+pub fn man() -> PathBuf {
+    find("man", Path::new("/usr/bin"))
+}
