@@ -14,6 +14,7 @@ use crate::span::SourceId;
 
 mod editors;
 mod fmt;
+mod graph;
 mod migrate;
 mod report;
 
@@ -24,6 +25,7 @@ Examples:
   onefront validate deploy/*.onefront
   onefront fmt --check deploy/                                # CI: fail on layout drift
   onefront params --format json
+  onefront graph examples/reference.onefront -o reference.svg
   onefront explain sunstone.http";
 
 /// Compiles `.onefront` files into an OpenNebula front-end deployed as
@@ -81,6 +83,21 @@ enum Command {
         /// Fail (exit 1) on warnings too: `--deny warnings`.
         #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
         deny: Option<String>,
+    },
+    /// Draw each deployment: its containers, published ports, volumes (and
+    /// who shares them), `*_HOST` links and external servers.
+    Graph {
+        /// The `.onefront` files.
+        #[arg(required = true)]
+        files: Vec<Utf8PathBuf>,
+        /// Mermaid (for Markdown), DOT (for Graphviz) or SVG. Default: what
+        /// the extension of `-o` says (`.svg`, `.dot`, `.gv`, `.mmd`), else
+        /// Mermaid.
+        #[arg(long, value_enum)]
+        format: Option<graph::GraphFormat>,
+        /// Write the picture to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        out: Option<Utf8PathBuf>,
     },
     /// List every parameter, service, port, volume and deploy parameter of
     /// the reference.
@@ -204,6 +221,9 @@ pub fn run() -> ExitCode {
             format,
             deny,
         } => validate(&printer, &files, format, deny.is_some()),
+        Command::Graph { files, format, out } => {
+            graph::run(&printer, &files, format, out.as_deref())
+        }
         Command::Params { format, reference } => with_reference(&printer, reference, |r| {
             crate::catalog::params(r, format == Format::Json)
         }),

@@ -10,6 +10,7 @@
 //! | validate | [`validate`]    | model + where the user said it -> rule diagnostics         |
 //! | emit     | [`emit`]        | model -> [`emit::Artifact`]s                               |
 //! | write    | [`output`]      | artifacts -> files, all or nothing                         |
+//! | graph    | [`graph`]       | model -> a picture of it: Mermaid, DOT or SVG              |
 //! | format   | [`format`]      | concrete syntax tree (comments kept) -> canonical layout   |
 //! | migrate  | [`migrate`]     | a file of one reference version -> the same for another    |
 //! | catalog  | [`catalog`]     | reference -> `params` tables, `explain` texts              |
@@ -33,6 +34,7 @@ pub mod diagnostic;
 pub mod editors;
 pub mod emit;
 pub mod format;
+pub mod graph;
 pub mod ir;
 pub mod kinds;
 pub mod lsp;
