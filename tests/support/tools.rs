@@ -239,3 +239,23 @@ pub fn vim() -> PathBuf {
 pub fn nvim() -> PathBuf {
     find("nvim", Path::new("/usr/bin"))
 }
+
+/// Graphviz's `dot`, from Debian's `graphviz`.
+///
+/// # Panics
+///
+/// If no `dot` is installed.
+#[must_use]
+pub fn dot() -> PathBuf {
+    find("dot", Path::new("/usr/bin"))
+}
+
+/// Debian's `chromium`, run headless for screenshots.
+///
+/// # Panics
+///
+/// If no `chromium` is installed.
+#[must_use]
+pub fn chromium() -> PathBuf {
+    find("chromium", Path::new("/usr/bin"))
+}
