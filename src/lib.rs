@@ -226,7 +226,7 @@ fn local_mistakes(
 }
 
 /// Every stage a user can reach, on any text, keeping nothing: check,
-/// render each diagnostic, emit when valid, format. For the fuzzer and its
+/// render each diagnostic, emit and draw when valid, format. For the fuzzer and its
 /// corpus test: whatever the input, this must return.
 ///
 /// # Panics
@@ -251,6 +251,12 @@ pub fn exercise(text: &str) {
     if !checked.has_errors() {
         for deployment in &checked.deployments {
             let _ = emit::emit(deployment);
+            if let Some(Ok(reference)) = Reference::load(&deployment.reference_version) {
+                let graphs = [graph::Graph::of(deployment, reference)];
+                let _ = graph::mermaid::render(&graphs);
+                let _ = graph::dot::render(&graphs);
+                let _ = graph::svg::render(&graphs);
+            }
         }
     }
 }
