@@ -372,6 +372,15 @@ struct IoError {
     source: std::io::Error,
 }
 
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot write `{path}`: {source}")]
+#[diagnostic(code(onefront::io))]
+struct WriteError {
+    path: Utf8PathBuf,
+    #[source]
+    source: std::io::Error,
+}
+
 /// Reads every file; the exit code earned by those that cannot be read.
 fn read_all(printer: &Printer, files: &[Utf8PathBuf]) -> (Vec<Input>, u8) {
     let mut inputs = Vec::new();

@@ -656,6 +656,18 @@ fn errors_draw_nothing_and_output_follows_the_extension() {
         both.contains("subgraph d0[\"opennebula\"]") && both.contains("subgraph d1[\"site\"]"),
         "one subgraph a deployment: {both}"
     );
+    let nowhere = temp.path().join("no/such/folder/out.svg");
+    let unwritable = onefront(&[
+        "graph",
+        "examples/reference.onefront",
+        "-o",
+        nowhere.as_str(),
+    ]);
+    assert_eq!(unwritable.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unwritable.stderr);
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    let png = onefront(&["graph", "examples/reference.onefront", "--format", "png"]);
+    assert_eq!(png.status.code(), Some(2), "no such format");
     assert_eq!(
         graph("examples/reference.onefront", "mermaid"),
         String::from_utf8(onefront(&["graph", "examples/reference.onefront"]).stdout).unwrap(),

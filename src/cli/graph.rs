@@ -6,7 +6,7 @@ use std::io::Write as _;
 use camino::{Utf8Path, Utf8PathBuf};
 use clap::ValueEnum;
 
-use super::{INVALID, IoError, OK, Printer, USAGE, check_inputs, print_all, read_all};
+use super::{INVALID, OK, Printer, USAGE, WriteError, check_inputs, print_all, read_all};
 use crate::graph::{Graph, dot, mermaid, svg};
 use crate::reference::Reference;
 
@@ -77,7 +77,7 @@ pub(super) fn run(
     match super::replace_file(path, &text) {
         Ok(()) => OK,
         Err(source) => {
-            printer.error(&IoError {
+            printer.error(&WriteError {
                 path: path.to_owned(),
                 source,
             });
