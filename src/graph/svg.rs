@@ -21,6 +21,8 @@ const PAD_Y: f64 = 7.0;
 /// Vertical space between two boxes of a column.
 const GAP: f64 = 12.0;
 const MARGIN: f64 = 20.0;
+/// Space for the lines between ports and containers (their arcs aside).
+const PORT_WIRES: f64 = 60.0;
 /// Space for the lines between containers and the right column.
 const WIRES: f64 = 150.0;
 /// Horizontal step between the arcs of two `*_HOST` links.
@@ -154,7 +156,8 @@ fn deployment(d: usize, graph: &Graph, top: f64) -> (String, f64, f64) {
         count(inner.len()) * LANE + 2.0 * LANE
     };
     let ports_x = MARGIN;
-    let containers_x = ports_x + ports_width + if ports.is_empty() { 0.0 } else { 60.0 } + lanes;
+    let containers_x =
+        ports_x + ports_width + if ports.is_empty() { 0.0 } else { PORT_WIRES } + lanes;
     let containers_width = column_width(&containers);
     let right_x = containers_x + containers_width + WIRES;
     let right_width = column_width(&right);
