@@ -16,6 +16,7 @@ use crate::span::SourceId;
 mod completions;
 mod editors;
 mod fmt;
+mod graph;
 mod import;
 mod man;
 mod migrate;
@@ -34,6 +35,7 @@ Examples:
   onefront fmt --check deploy/                                # CI: fail on layout drift
   onefront import ./docker-compose.yml -o opennebula.onefront   # an existing deployment
   onefront params --format json
+  onefront graph examples/reference.onefront -o reference.svg
   onefront explain sunstone.http
   onefront completions bash > ~/.local/share/bash-completion/completions/onefront";
 
@@ -95,6 +97,21 @@ enum Command {
         /// Fail (exit 1) on warnings too: `--deny warnings`.
         #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
         deny: Option<String>,
+    },
+    /// Draw each deployment: its containers, published ports, volumes (and
+    /// who shares them), `*_HOST` links and external servers.
+    Graph {
+        /// The `.onefront` files.
+        #[arg(required = true)]
+        files: Vec<Utf8PathBuf>,
+        /// Mermaid (for Markdown), DOT (for Graphviz) or SVG. Default: what
+        /// the extension of `-o` says (`.svg`, `.dot`, `.gv`, `.mmd`), else
+        /// Mermaid.
+        #[arg(long, value_enum)]
+        format: Option<graph::GraphFormat>,
+        /// Write the picture to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        out: Option<Utf8PathBuf>,
     },
     /// List every parameter, service, port, volume and deploy parameter of
     /// the reference.
@@ -279,6 +296,9 @@ pub fn run() -> ExitCode {
             format,
             deny,
         } => validate(&printer, &files, format, deny.is_some()),
+        Command::Graph { files, format, out } => {
+            graph::run(&printer, &files, format, out.as_deref())
+        }
         Command::Params { format, reference } => with_reference(&printer, reference, |r| {
             crate::catalog::params(r, format == Format::Json)
         }),
@@ -455,6 +475,15 @@ fn read(printer: &Printer, path: &Utf8Path) -> Result<Input, u8> {
 #[error("cannot read `{path}`: {source}")]
 #[diagnostic(code(onefront::io))]
 struct IoError {
+    path: Utf8PathBuf,
+    #[source]
+    source: std::io::Error,
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot write `{path}`: {source}")]
+#[diagnostic(code(onefront::io))]
+struct WriteError {
     path: Utf8PathBuf,
     #[source]
     source: std::io::Error,

@@ -10,6 +10,7 @@
 //! | validate | [`validate`]    | model + where the user said it -> rule diagnostics         |
 //! | emit     | [`emit`]        | model -> [`emit::Artifact`]s                               |
 //! | write    | [`output`]      | artifacts -> files, all or nothing                         |
+//! | graph    | [`graph`]       | model -> a picture of it: Mermaid, DOT or SVG              |
 //! | format   | [`format`]      | concrete syntax tree (comments kept) -> canonical layout   |
 //! | migrate  | [`migrate`]     | a file of one reference version -> the same for another    |
 //! | import   | [`import`]      | a compose project or `docker run` lines -> a `.onefront` file |
@@ -34,6 +35,7 @@ pub mod diagnostic;
 pub mod editors;
 pub mod emit;
 pub mod format;
+pub mod graph;
 pub mod import;
 pub mod ir;
 pub mod kinds;
@@ -226,7 +228,7 @@ fn local_mistakes(
 }
 
 /// Every stage a user can reach, on any text, keeping nothing: check,
-/// render each diagnostic, emit when valid, format. For the fuzzer and its
+/// render each diagnostic, emit and draw when valid, format. For the fuzzer and its
 /// corpus test: whatever the input, this must return.
 ///
 /// # Panics
@@ -251,6 +253,12 @@ pub fn exercise(text: &str) {
     if !checked.has_errors() {
         for deployment in &checked.deployments {
             let _ = emit::emit(deployment);
+            if let Some(Ok(reference)) = Reference::load(&deployment.reference_version) {
+                let graphs = [graph::Graph::of(deployment, reference)];
+                let _ = graph::mermaid::render(&graphs);
+                let _ = graph::dot::render(&graphs);
+                let _ = graph::svg::render(&graphs);
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ const LAYERS: &[&str] = &[
     "validate",
     "emit",
     "output",
+    "graph",
     "format",
     "migrate",
     "import",

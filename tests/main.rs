@@ -33,6 +33,7 @@ mod examples;
 mod fmt;
 mod formats;
 mod fuzz_corpus;
+mod graph;
 mod import;
 mod layers;
 mod limits;

@@ -279,3 +279,23 @@ pub fn fish() -> PathBuf {
 pub fn man() -> PathBuf {
     find("man", Path::new("/usr/bin"))
 }
+
+/// Graphviz's `dot`, from Debian's `graphviz`.
+///
+/// # Panics
+///
+/// If no `dot` is installed.
+#[must_use]
+pub fn dot() -> PathBuf {
+    find("dot", Path::new("/usr/bin"))
+}
+
+/// Debian's `chromium`, run headless for screenshots.
+///
+/// # Panics
+///
+/// If no `chromium` is installed.
+#[must_use]
+pub fn chromium() -> PathBuf {
+    find("chromium", Path::new("/usr/bin"))
+}
