@@ -403,6 +403,7 @@ impl Resolver<'_> {
             Stmt::Bind { ssh, address } => {
                 let what = if *ssh { "bind ssh" } else { "bind" };
                 if single(self, what, address.span) {
+                    self.placeholder_address(what, address);
                     let slot = if *ssh {
                         &mut resolved.bind_ssh
                     } else {
