@@ -12,6 +12,7 @@
 //! | write    | [`output`]      | artifacts -> files, all or nothing                         |
 //! | format   | [`format`]      | concrete syntax tree (comments kept) -> canonical layout   |
 //! | migrate  | [`migrate`]     | a file of one reference version -> the same for another    |
+//! | init     | [`init`]        | version, layout, name -> a new file with placeholders (O6) |
 //! | catalog  | [`catalog`]     | reference -> `params` tables, `explain` texts              |
 //! | lsp      | [`lsp`]         | open documents -> diagnostics, hover, completion, ...      |
 //! | editors  | [`editors`]     | grammar keywords + stdlib names -> editor grammars' lists  |
@@ -33,6 +34,7 @@ pub mod diagnostic;
 pub mod editors;
 pub mod emit;
 pub mod format;
+pub mod init;
 pub mod ir;
 pub mod kinds;
 pub mod lsp;

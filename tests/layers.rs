@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-/// The top-level modules of `src/`, earliest first. `migrate`, `lsp` and
-/// `cli` are the clients of every stage and may use the crate root (`check`, `compile`).
+/// The top-level modules of `src/`, earliest first. `migrate`, `init`, `lsp`
+/// and `cli` are the clients of every stage and may use the crate root (`check`, `compile`).
 const LAYERS: &[&str] = &[
     "span",
     "kinds",
@@ -21,6 +21,7 @@ const LAYERS: &[&str] = &[
     "output",
     "format",
     "migrate",
+    "init",
     "editors",
     "catalog",
     "lsp",
@@ -97,7 +98,7 @@ fn no_module_uses_a_later_stage() {
                     "{" => false,
                     // The clients of the whole pipeline call it through the
                     // crate root (`check_files`), as a library user would.
-                    "root" => matches!(module.as_str(), "cli" | "lsp" | "migrate"),
+                    "root" => matches!(module.as_str(), "cli" | "lsp" | "migrate" | "init"),
                     name => rank(name).is_some_and(|r| r <= own),
                 };
                 if !allowed {

@@ -32,6 +32,7 @@ mod examples;
 mod fmt;
 mod formats;
 mod fuzz_corpus;
+mod init;
 mod layers;
 mod limits;
 mod lsp;
