@@ -68,10 +68,12 @@ fn refused(printer: &Printer, refusal: Refusal) -> u8 {
 /// Writes `text` to `path`, which must not exist: into a file beside it,
 /// then linked into place, which fails if `path` appeared meanwhile. An
 /// existing file is never opened for writing, and an interrupted run
-/// leaves no half file at `path`.
+/// leaves no half file at `path`. Where the file system has no hard links,
+/// `path` is created, only if it does not exist, and written.
 fn create_file(path: &Utf8Path, text: &str) -> std::io::Result<()> {
+    use std::io::ErrorKind;
     if path.symlink_metadata().is_ok() {
-        return Err(std::io::ErrorKind::AlreadyExists.into());
+        return Err(ErrorKind::AlreadyExists.into());
     }
     let name = path.file_name().unwrap_or("file");
     let partial = path.with_file_name(format!(".{name}.onefront-partial"));
@@ -79,5 +81,20 @@ fn create_file(path: &Utf8Path, text: &str) -> std::io::Result<()> {
         .and_then(|()| std::fs::File::open(&partial)?.sync_all())
         .and_then(|()| std::fs::hard_link(&partial, path));
     let _ = std::fs::remove_file(&partial);
-    written
+    match written {
+        Err(error)
+            if matches!(
+                error.kind(),
+                ErrorKind::Unsupported | ErrorKind::PermissionDenied
+            ) =>
+        {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()
+        }
+        other => other,
+    }
 }
