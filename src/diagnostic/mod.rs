@@ -1194,8 +1194,8 @@ pub enum Diagnostic {
         )
     )]
     PlaceholderAddress {
-        /// `bind`, `bind ssh` or `publish`.
-        statement: &'static str,
+        /// `bind`, `bind ssh` or `publish ROLE`.
+        statement: String,
         /// The reserved network, such as `192.0.2.0/24`.
         network: String,
         #[label("replace this placeholder")]

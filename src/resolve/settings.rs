@@ -99,7 +99,7 @@ impl Resolver<'_> {
     /// address is kept, so that no rule reports what it would change.
     pub(super) fn placeholder_address(
         &mut self,
-        statement: &'static str,
+        statement: &str,
         address: &Spanned<std::net::IpAddr>,
     ) {
         if !ast::is_placeholder_address(address.node) {
@@ -108,7 +108,7 @@ impl Resolver<'_> {
         let (network, bits) = ast::PLACEHOLDER_NETWORK;
         let network = format!("{network}/{bits}");
         self.report(Diagnostic::PlaceholderAddress {
-            statement,
+            statement: statement.to_owned(),
             network,
             span: address.span,
         });
@@ -199,7 +199,8 @@ impl Resolver<'_> {
             resolved.port = self.port(&publish.role.text, &target.port);
             resolved.address.clone_from(&target.address);
             if let Some(address) = &target.address {
-                self.placeholder_address("publish", address);
+                let statement = format!("publish {}", role.name);
+                self.placeholder_address(&statement, address);
             }
             if let Some(side) = &target.side {
                 let (available, word) = match side.node {
