@@ -83,25 +83,7 @@ pub fn init(request: Request<'_>) -> Result<Template, Refusal> {
         name: &name,
         layout,
     };
-    let file = format!("{name}.onefront");
-    let mut required: Vec<&str> = Vec::new();
-    // Each round adds the first parameter the validator finds missing: one
-    // at a time, because setting one can make another optional (rule P10).
-    for _ in 0..=reference.params.len() {
-        let text = draft.render(&required);
-        let checked = crate::check(&file, &text);
-        let missing = checked.diagnostics.iter().find_map(|d| match d {
-            Diagnostic::Required { param, .. } | Diagnostic::RequiredAllInOne { param, .. } => {
-                reference.params.get_key_value(param).map(|(k, _)| k)
-            }
-            _ => None,
-        });
-        match missing {
-            Some(param) if !required.contains(&param.as_str()) => required.push(param),
-            _ => return finish(name, &text, checked.diagnostics),
-        }
-    }
-    Err(Refusal::Internal(Vec::new()))
+    draft.fill()
 }
 
 /// The template in `fmt`'s layout, when nothing but placeholders is left
@@ -129,6 +111,30 @@ struct Draft<'a> {
 }
 
 impl Draft<'_> {
+    /// The file with every parameter the validator finds required: each
+    /// round adds the first one missing, one at a time, because setting one
+    /// can make another optional (rule P10).
+    fn fill(&self) -> Result<Template, Refusal> {
+        let r = self.reference;
+        let file = format!("{}.onefront", self.name);
+        let mut required: Vec<&str> = Vec::new();
+        for _ in 0..=r.params.len() {
+            let text = self.render(&required);
+            let checked = crate::check(&file, &text);
+            let missing = checked.diagnostics.iter().find_map(|d| match d {
+                Diagnostic::Required { param, .. } | Diagnostic::RequiredAllInOne { param, .. } => {
+                    r.params.get_key_value(param).map(|(k, _)| k)
+                }
+                _ => None,
+            });
+            match missing {
+                Some(param) if !required.contains(&param.as_str()) => required.push(param),
+                _ => return finish(self.name.to_owned(), &text, checked.diagnostics),
+            }
+        }
+        Err(Refusal::Internal(Vec::new()))
+    }
+
     /// The file, with `required` set in its `env`.
     fn render(&self, required: &[&str]) -> String {
         let r = self.reference;
