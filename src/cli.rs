@@ -18,6 +18,7 @@ mod editors;
 mod fmt;
 mod graph;
 mod import;
+mod init;
 mod man;
 mod migrate;
 mod report;
@@ -29,6 +30,7 @@ const EXE: &str = "onefront";
 
 const EXAMPLES: &str = "\
 Examples:
+  onefront init                                               # writes opennebula.onefront
   onefront compile examples/reference.onefront -o out
   onefront compile --check examples/reference.onefront -o out   # CI: fail on drift
   onefront validate deploy/*.onefront
@@ -64,6 +66,25 @@ enum Color {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write a new deployment file, NAME.onefront, commented and ready to
+    /// fill in: a placeholder wherever a value of yours belongs (rule O6).
+    /// Never overwrites a file.
+    Init {
+        /// The deployment's name (default: the reference's, `opennebula`).
+        name: Option<String>,
+        /// How services are spread over containers: a layout of the
+        /// reference, such as all-in-one, reference or custom (default: the
+        /// reference's default).
+        #[arg(long, value_name = "LAYOUT")]
+        layout: Option<String>,
+        /// The reference version (default: the newest this onefront knows).
+        #[arg(long = "version", visible_alias = "reference", value_name = "VERSION")]
+        reference: Option<String>,
+        /// Where to write it (default: NAME.onefront in the current
+        /// directory); `-` writes to standard output.
+        #[arg(short, long, value_name = "FILE")]
+        out: Option<Utf8PathBuf>,
+    },
     /// Check files and write each deployment's files under DIR/NAME/.
     Compile {
         /// The `.onefront` files.
@@ -275,6 +296,20 @@ pub fn run() -> ExitCode {
     };
     let printer = Printer::new(cli.color);
     let code = match cli.command {
+        Command::Init {
+            name,
+            layout,
+            reference,
+            out,
+        } => init::run(
+            &printer,
+            crate::init::Request {
+                name: name.as_deref(),
+                layout: layout.as_deref(),
+                version: reference.as_deref(),
+            },
+            out.as_deref(),
+        ),
         Command::Compile {
             files,
             out,

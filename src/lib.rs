@@ -14,6 +14,7 @@
 //! | format   | [`format`]      | concrete syntax tree (comments kept) -> canonical layout   |
 //! | migrate  | [`migrate`]     | a file of one reference version -> the same for another    |
 //! | import   | [`import`]      | a compose project or `docker run` lines -> a `.onefront` file |
+//! | init     | [`init`]        | version, layout, name -> a new file with placeholders (O6) |
 //! | catalog  | [`catalog`]     | reference -> `params` tables, `explain` texts              |
 //! | lsp      | [`lsp`]         | open documents -> diagnostics, hover, completion, ...      |
 //! | editors  | [`editors`]     | grammar keywords + stdlib names -> editor grammars' lists  |
@@ -37,6 +38,7 @@ pub mod emit;
 pub mod format;
 pub mod graph;
 pub mod import;
+pub mod init;
 pub mod ir;
 pub mod kinds;
 pub mod lsp;

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 /// The top-level modules of `src/`, earliest first. `migrate`, `import`,
-/// `lsp` and `cli` are the clients of every stage and may use the crate root (`check`, `compile`).
+/// `init`, `lsp` and `cli` are the clients of every stage and may use the
+/// crate root (`check`, `compile`).
 const LAYERS: &[&str] = &[
     "span",
     "kinds",
@@ -23,6 +24,7 @@ const LAYERS: &[&str] = &[
     "format",
     "migrate",
     "import",
+    "init",
     "editors",
     "catalog",
     "lsp",
@@ -99,7 +101,10 @@ fn no_module_uses_a_later_stage() {
                     "{" => false,
                     // The clients of the whole pipeline call it through the
                     // crate root (`check_files`), as a library user would.
-                    "root" => matches!(module.as_str(), "cli" | "lsp" | "migrate" | "import"),
+                    "root" => matches!(
+                        module.as_str(),
+                        "cli" | "lsp" | "migrate" | "import" | "init"
+                    ),
                     name => rank(name).is_some_and(|r| r <= own),
                 };
                 if !allowed {

@@ -35,6 +35,7 @@ mod formats;
 mod fuzz_corpus;
 mod graph;
 mod import;
+mod init;
 mod layers;
 mod limits;
 mod lsp;

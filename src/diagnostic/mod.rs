@@ -1172,6 +1172,36 @@ pub enum Diagnostic {
         fixed: String,
     },
 
+    #[error("`{param}` is still the placeholder `onefront init` wrote")]
+    #[diagnostic(
+        code(onefront::O6),
+        help("write {expected} in its place, such as `{}`: {doc}", expected.sample())
+    )]
+    Placeholder {
+        param: String,
+        expected: Expected,
+        #[label("replace this placeholder")]
+        span: Span,
+        /// What the parameter is, from the reference.
+        doc: String,
+    },
+
+    #[error("`{statement}` is still the placeholder address `onefront init` wrote")]
+    #[diagnostic(
+        code(onefront::O6),
+        help(
+            "write an IP address of this host in its place: {network} is reserved for documentation (RFC 5737), so no host has an address there"
+        )
+    )]
+    PlaceholderAddress {
+        /// `bind`, `bind ssh` or `publish ROLE`.
+        statement: String,
+        /// The reserved network, such as `192.0.2.0/24`.
+        network: String,
+        #[label("replace this placeholder")]
+        span: Span,
+    },
+
     #[error("the embedded stdlib is faulty: {fault}")]
     #[diagnostic(
         code(onefront::internal),

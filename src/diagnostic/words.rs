@@ -352,6 +352,7 @@ impl fmt::Display for ParameterFix {
 /// Why Compose or Docker refuses a deployment name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameFault {
+    Empty,
     StartsWith(char),
     Holds(char),
     OneCharacter,
@@ -361,6 +362,7 @@ pub enum NameFault {
 impl fmt::Display for NameFault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            NameFault::Empty => f.write_str("it is empty"),
             NameFault::StartsWith(c) => write!(f, "it starts with `{c}`"),
             NameFault::Holds(c) => write!(f, "`{c}` is not allowed in it"),
             NameFault::OneCharacter => {

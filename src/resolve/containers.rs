@@ -113,6 +113,18 @@ impl Resolver<'_> {
             return;
         };
         let text = match types::check(&locator.ty, &host.kind) {
+            // O6, alone: kept as the external host, so that no rule reports
+            // the service as missing.
+            _ if host.kind.is_placeholder() => {
+                let statement = format!("external {service}");
+                self.report(Diagnostic::Placeholder {
+                    param: statement,
+                    expected: locator.ty.expected(),
+                    span: host.span,
+                    doc: locator.doc.clone(),
+                });
+                types::render_literal(&host.kind).unwrap_or_default()
+            }
             Ok(text) => text,
             Err(mismatch) => {
                 self.wrong_type(&format!("external {service}"), host, mismatch);

@@ -156,7 +156,9 @@ fn is_path_component(part: &str) -> bool {
 /// project name is `[a-z0-9][a-z0-9_-]*` and a container name at least two
 /// characters; units and DNS names stop at 63.
 fn deployment_name_fault(name: &str) -> Option<NameFault> {
-    let first = name.chars().next()?;
+    let Some(first) = name.chars().next() else {
+        return Some(NameFault::Empty);
+    };
     if !(first.is_ascii_lowercase() || first.is_ascii_digit()) {
         return Some(NameFault::StartsWith(first));
     }
@@ -171,6 +173,42 @@ fn deployment_name_fault(name: &str) -> Option<NameFault> {
         n if n > 63 => Some(NameFault::TooLong(n)),
         _ => None,
     }
+}
+
+/// O4: a deployment's name is its Compose project's, its single
+/// container's, its folder's and its unit's: what Compose and Docker
+/// accept for all of them. The diagnostic of a name they refuse, if it is.
+#[must_use]
+pub fn deployment_name(ident: &Ident) -> Option<Diagnostic> {
+    let fault = deployment_name_fault(&ident.text)?;
+    let mut fixed: String = ident
+        .text
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    fixed = fixed
+        .trim_start_matches(['-', '_'])
+        .chars()
+        .take(63)
+        .collect();
+    while fixed.len() < 2 {
+        fixed.push_str("-1");
+        let dashes = fixed.len() - fixed.trim_start_matches('-').len();
+        fixed.drain(..dashes);
+    }
+    Some(Diagnostic::DeploymentName {
+        name: ident.text.clone(),
+        fault,
+        span: ident.span,
+        fixed,
+    })
 }
 
 /// Compose project, service and volume names: lower case, digits, `_` and `-`.
@@ -217,41 +255,11 @@ impl Resolver<'_> {
         }
     }
 
-    /// O4: a deployment's name is its Compose project's, its single
-    /// container's, its folder's and its unit's: what Compose and Docker
-    /// accept for all of them.
+    /// O4 (see [`deployment_name`]).
     fn deployment_name(&mut self, ident: &Ident) {
-        let Some(fault) = deployment_name_fault(&ident.text) else {
-            return;
-        };
-        let mut fixed: String = ident
-            .text
-            .to_lowercase()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        fixed = fixed
-            .trim_start_matches(['-', '_'])
-            .chars()
-            .take(63)
-            .collect();
-        while fixed.len() < 2 {
-            fixed.push_str("-1");
-            let dashes = fixed.len() - fixed.trim_start_matches('-').len();
-            fixed.drain(..dashes);
+        if let Some(diagnostic) = deployment_name(ident) {
+            self.report(diagnostic);
         }
-        self.report(Diagnostic::DeploymentName {
-            name: ident.text.clone(),
-            fault,
-            span: ident.span,
-            fixed,
-        });
     }
 
     pub(super) fn check_name(&mut self, kind: Thing, ident: &Ident) {
@@ -403,6 +411,7 @@ impl Resolver<'_> {
             Stmt::Bind { ssh, address } => {
                 let what = if *ssh { "bind ssh" } else { "bind" };
                 if single(self, what, address.span) {
+                    self.placeholder_address(what, address);
                     let slot = if *ssh {
                         &mut resolved.bind_ssh
                     } else {

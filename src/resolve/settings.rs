@@ -36,6 +36,17 @@ impl Resolver<'_> {
             self.unknown_parameter(name);
             return None;
         };
+        if assignment.value.kind.is_placeholder() {
+            // One finding, not also P2 for a string where a host belongs.
+            self.report(Diagnostic::Placeholder {
+                param: name.text.clone(),
+                expected: param.ty.expected(),
+                span: assignment.value.span,
+                doc: param.doc.clone(),
+            });
+            self.gaps.params.insert(name.text.clone());
+            return None;
+        }
         let value = match &assignment.value.kind {
             ValueKind::Secret(variable) => {
                 let variable = variable.clone().unwrap_or_else(|| name.text.clone());
@@ -82,6 +93,25 @@ impl Resolver<'_> {
             .listens
             .iter()
             .any(|l| l.when.as_deref() == Some(name) || l.follows.as_deref() == Some(name))
+    }
+
+    /// O6: an address `onefront init` wrote for the user to replace. The
+    /// address is kept, so that no rule reports what it would change.
+    pub(super) fn placeholder_address(
+        &mut self,
+        statement: &str,
+        address: &Spanned<std::net::IpAddr>,
+    ) {
+        if !ast::is_placeholder_address(address.node) {
+            return;
+        }
+        let (network, bits) = ast::PLACEHOLDER_NETWORK;
+        let network = format!("{network}/{bits}");
+        self.report(Diagnostic::PlaceholderAddress {
+            statement: statement.to_owned(),
+            network,
+            span: address.span,
+        });
     }
 
     pub(super) fn wrong_type(&mut self, name: &str, value: &ast::Value, mismatch: types::Mismatch) {
@@ -168,6 +198,10 @@ impl Resolver<'_> {
         if let Some(target) = &publish.target {
             resolved.port = self.port(&publish.role.text, &target.port);
             resolved.address.clone_from(&target.address);
+            if let Some(address) = &target.address {
+                let statement = format!("publish {}", role.name);
+                self.placeholder_address(&statement, address);
+            }
             if let Some(side) = &target.side {
                 let (available, word) = match side.node {
                     PortSide::Tls => (role.tls.is_some(), Side::Tls),

@@ -1,7 +1,7 @@
 //! The syntax tree: what a file says, exactly as written, with a byte span on
 //! every node. Nothing here is checked against the reference yet.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use crate::diagnostic::Literal;
 
@@ -177,6 +177,46 @@ impl ValueKind {
             ValueKind::Secret(_) => Literal::Secret,
         }
     }
+
+    /// Whether this value is one that `onefront init` writes where the user
+    /// must put their own (rule O6): a string `"<...>"` or an address of
+    /// [`PLACEHOLDER_NETWORK`].
+    #[must_use]
+    pub fn is_placeholder(&self) -> bool {
+        match self {
+            ValueKind::Str(text) => is_placeholder_text(text),
+            ValueKind::Address(ip) => is_placeholder_address(*ip),
+            _ => false,
+        }
+    }
+}
+
+/// The address `onefront init` writes where the user must give an address
+/// of their host: in [`PLACEHOLDER_NETWORK`].
+pub const PLACEHOLDER_ADDRESS: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 1);
+
+/// TEST-NET-1, 192.0.2.0/24, which RFC 5737 reserves for documentation: no
+/// host has an address there, so one written in a file is a placeholder.
+pub const PLACEHOLDER_NETWORK: (Ipv4Addr, u8) = (Ipv4Addr::new(192, 0, 2, 0), 24);
+
+/// Whether `text` is a string placeholder: `<`, something, `>`, with no
+/// other angle bracket (`"<host name or address>"`).
+#[must_use]
+pub fn is_placeholder_text(text: &str) -> bool {
+    text.strip_prefix('<')
+        .and_then(|rest| rest.strip_suffix('>'))
+        .is_some_and(|inner| !inner.trim().is_empty() && !inner.contains(['<', '>']))
+}
+
+/// Whether `ip` lies in [`PLACEHOLDER_NETWORK`].
+#[must_use]
+pub fn is_placeholder_address(ip: IpAddr) -> bool {
+    let (network, bits) = PLACEHOLDER_NETWORK;
+    let IpAddr::V4(ip) = ip else {
+        return false;
+    };
+    let mask = u32::MAX << (32 - u32::from(bits));
+    u32::from(ip) & mask == u32::from(network) & mask
 }
 
 // ---------------------------------------------------------------------------

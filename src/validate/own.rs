@@ -1,7 +1,8 @@
 //! onefront's own rules, about what Docker Compose, Podman and a shell do
 //! with a deployment: O1 one mount per path, O2 volume names, O3 secret
 //! variables, O5 one listener per container port. (O4, deployment names,
-//! is checked where names resolve.)
+//! and O6, placeholders left in, are checked where names and values
+//! resolve.)
 
 use std::collections::HashMap;
 

@@ -126,7 +126,7 @@ syn keyword onefrontLayoutName contained all-in-one custom reference
 syn keyword onefrontRestartPolicy contained always no on-failure unless-stopped
 syn keyword onefrontRuntime contained docker podman
 syn keyword onefrontComposeFlavour contained v1 v2
-syn keyword onefrontRuleName contained C1 C10 C11 C2 C3 C4 C5 C6 C7 C8 C9 D1 D2 D3 D4 D5 D6 D7 N1 N2 N3 N4 N5 N6 N7 O1 O2 O3 O4 O5 P1 P10 P2 P3 P4 P5 P6 P7 P8 P9 R1 R2 R3 R4 R5 R6
+syn keyword onefrontRuleName contained C1 C10 C11 C2 C3 C4 C5 C6 C7 C8 C9 D1 D2 D3 D4 D5 D6 D7 N1 N2 N3 N4 N5 N6 N7 O1 O2 O3 O4 O5 O6 P1 P10 P2 P3 P4 P5 P6 P7 P8 P9 R1 R2 R3 R4 R5 R6
 syn match onefrontServiceList contained "\*\|\<\k\+\>\%(\s*,\s*\<\k\+\>\)*"
       \ contains=onefrontEvery,onefrontServiceName,onefrontDelimiter
 syn match onefrontEvery contained "\*"
