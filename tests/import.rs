@@ -441,3 +441,73 @@ fn import_refuses_what_it_cannot_read_and_never_overwrites() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&existing).unwrap(), "mine");
 }
+
+/// Imports `text` in process, as a compose file or as command lines.
+fn import_in_process(text: &str) -> Option<onefront::import::Imported> {
+    use onefront::import::{Options, compose, import, run};
+    let project = if run::looks_like_run(text) {
+        run::read(text).ok()?
+    } else {
+        compose::read(text, "A=1\n", "lab", &|_| Ok("B=2\n".to_owned())).ok()?
+    };
+    import(&project, &Options::default()).ok()
+}
+
+/// Mangled inputs (fixtures with bytes cut, doubled and replaced by the
+/// characters YAML, shells and compose give meaning to) never panic, and
+/// what import writes always parses: a name the language cannot take is
+/// reported, not written into a broken file.
+#[test]
+fn mangled_inputs_never_panic_and_give_a_file_that_parses() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngSeed, TestRunner};
+    let fixtures: Vec<String> = [
+        "tests/import/bundle/docker-compose.yml",
+        "tests/import/unsayable/docker-compose.yml",
+        "tests/import/s1-custom-key-and-certificate.sh",
+    ]
+    .iter()
+    .map(|p| std::fs::read_to_string(repo(p)).unwrap())
+    .collect();
+    let mut config = Config::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = 200;
+    }
+    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+        config.rng_seed = RngSeed::Fixed(0x1a9_0001);
+    }
+    config.failure_persistence = None;
+    let mut runner = TestRunner::new(config);
+    let edit = (
+        any::<prop::sample::Index>(),
+        0usize..8,
+        prop::sample::select(vec![
+            "", ":", "$", "${", "}", "'", "\"", "\\", "-", "\n", " ", "[", "]", "{", "#", "&a",
+            "*a", "<<", "é", "0", "~", "/", "=", "\t",
+        ]),
+    );
+    let strategy = (
+        prop::sample::select(fixtures),
+        prop::collection::vec(edit, 1..12),
+    );
+    runner
+        .run(&strategy, |(mut text, edits)| {
+            for (at, cut, insert) in edits {
+                let mut start = at.index(text.len().max(1)).min(text.len());
+                while !text.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let mut end = (start + cut).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                text.replace_range(start..end, insert);
+            }
+            if let Some(imported) = import_in_process(&text) {
+                let parsed = onefront::syntax::parse(onefront::span::SourceId(0), &imported.text);
+                prop_assert!(parsed.is_ok(), "{text}\n---\n{}", imported.text);
+            }
+            Ok(())
+        })
+        .unwrap();
+}

@@ -137,7 +137,11 @@ fn read(input: &Utf8Path) -> Result<(Project, String), u8> {
             eprintln!("error: standard input is not UTF-8 text");
             return Err(USAGE);
         }
-        (text, Utf8PathBuf::from("-"), Utf8PathBuf::from("."))
+        (
+            text,
+            Utf8PathBuf::from("standard input"),
+            Utf8PathBuf::from("."),
+        )
     } else if input.is_dir() {
         let Some(file) = COMPOSE_FILES
             .iter()

@@ -12,7 +12,7 @@ use super::interpolate::{Text, Vars, interpolate};
 use super::{Aspect, Container, Finding, Mount, Port, Project, Source, Unsaid, Value};
 use crate::diagnostic::Diagnostic;
 use crate::ir::model::{self, Deployment, EnvValue, MountSource};
-use crate::kinds::{Meaning, RuntimeKind};
+use crate::kinds::{Meaning, RestartPolicy, RuntimeKind, Word as _};
 use crate::reference::Reference;
 use crate::reference::types::{ParamType, source_literal};
 use crate::span::SourceId;
@@ -306,6 +306,14 @@ fn mount_text(mount: &Mount) -> String {
     format!("{source}{}{ro}", mount.target)
 }
 
+/// Whether a text is a name of the language (`name` in the grammar).
+fn is_name(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
 /// Whether a path can stand bare in the language (`path_value`).
 fn is_path(text: &str) -> bool {
     text.starts_with('/')
@@ -417,6 +425,14 @@ pub fn import(project: &Project, options: &Options) -> Result<Imported, Refusal>
         })
         .or_else(|| project.name.clone())
         .unwrap_or_else(|| reference.name.clone());
+    if !is_name(&draft.name) {
+        findings.push(Finding {
+            container: None,
+            line: 0,
+            what: Unsaid::Name(draft.name.clone()),
+        });
+        draft.name.clone_from(&reference.name);
+    }
     for p in &placed {
         if let Some(name) = &p.input.container_name
             && !(one && *name == draft.name)
@@ -451,7 +467,7 @@ pub fn import(project: &Project, options: &Options) -> Result<Imported, Refusal>
         one,
     };
     work.image_and_restart(&first, &mut draft, &mut findings);
-    work.privileges(&first, &mut draft);
+    work.privileges(&first, &mut draft, &mut findings);
     let unmapped_ports = work.ports(&first, &mut draft, &mut findings);
     let unmapped_mounts = work.volumes(&first, &mut draft, &mut findings);
     // Environment: what the layout does not already give each container.
@@ -467,7 +483,12 @@ pub fn import(project: &Project, options: &Options) -> Result<Imported, Refusal>
             secrets: &secrets,
         };
         for (pi, (p, index)) in work.pairs().into_iter().enumerate() {
-            for what in differences(reference, last, &last.containers[index], p, pi, &ignored) {
+            // Lowering keeps the layout's containers, in order; a draft
+            // that lost one has nothing to compare it with.
+            let Some(model) = last.containers.get(index) else {
+                continue;
+            };
+            for what in differences(reference, last, model, p, pi, &ignored) {
                 finding(&mut findings, p.input, what);
             }
         }
@@ -498,7 +519,9 @@ fn place<'a>(
                 .and_then(|p| p.default.clone())
                 .unwrap_or_else(|| reference.everything.clone()),
         };
-        if reference.services.contains_key(&service) {
+        if !is_name(&container.key) {
+            finding(findings, container, Unsaid::Key(container.key.clone()));
+        } else if reference.services.contains_key(&service) {
             placed.push(Placed {
                 input: container,
                 service,
@@ -638,19 +661,22 @@ impl Work<'_> {
                 .map(|p| p.input.restart.as_deref().unwrap_or("no")),
         );
         if let Some(restart) = restart {
-            if restart != resolved(&first.restart_setting, &vars) {
+            // A policy the language has no word for (`on-failure:3`) is
+            // reported below, with the others that differ.
+            let said = RestartPolicy::parse(restart).is_some();
+            if said && restart != resolved(&first.restart_setting, &vars) {
                 draft.restart = Some(restart.to_owned());
             }
             for p in placed {
                 let own = p.input.restart.as_deref().unwrap_or("no");
-                if own != restart {
+                if own != restart || !said {
                     finding(findings, p.input, Unsaid::Restart(own.to_owned()));
                 }
             }
         }
     }
 
-    fn privileges(&self, first: &Deployment, draft: &mut Draft) {
+    fn privileges(&self, first: &Deployment, draft: &mut Draft, findings: &mut Vec<Finding>) {
         let pairs = self.pairs();
         for (p, index) in pairs {
             let model = &first.containers[index];
@@ -658,7 +684,15 @@ impl Work<'_> {
             if model.privileged != p.input.privileged {
                 block.privileged = Some(p.input.privileged);
             }
-            let caps: BTreeSet<String> = p.input.caps.iter().map(|c| normal_cap(c)).collect();
+            let (caps, odd): (BTreeSet<String>, BTreeSet<String>) = p
+                .input
+                .caps
+                .iter()
+                .map(|c| normal_cap(c))
+                .partition(|c| is_name(c));
+            for cap in odd {
+                finding(findings, p.input, Unsaid::Flag(format!("--cap-add {cap}")));
+            }
             let model_caps: BTreeSet<String> = model.caps.iter().map(|c| normal_cap(c)).collect();
             if caps != model_caps {
                 block.caps = Some(caps.into_iter().collect());
@@ -950,7 +984,9 @@ impl Work<'_> {
         // param -> (container, literal)
         let mut wanted: IndexMap<String, Vec<(String, String)>> = IndexMap::new();
         for (p, index) in &pairs {
-            let model = &second.containers[*index];
+            let Some(model) = second.containers.get(*index) else {
+                continue;
+            };
             let compiled = model_env(second, model);
             for (name, value) in &p.input.env {
                 if service_param.is_some_and(|s| s.name == *name) {

@@ -115,6 +115,11 @@ pub enum Unsaid {
     UnknownParam(String),
     /// A service value no service of the reference has.
     UnknownService(String),
+    /// A container key the language cannot write as a name: the
+    /// container is left out.
+    Key(String),
+    /// A project name the language cannot write: the reference's is used.
+    Name(String),
     /// A second image, restart policy or container name than the one kept.
     Image(String),
     Restart(String),
@@ -182,6 +187,14 @@ impl fmt::Display for Unsaid {
             Unsaid::UnknownParam(name) => {
                 write!(f, "`{name}` is not a parameter of the reference")
             }
+            Unsaid::Key(key) => write!(
+                f,
+                "container `{key}` is left out: its name has characters other than letters, digits, `_` and `-`"
+            ),
+            Unsaid::Name(name) => write!(
+                f,
+                "project name `{name}` has characters other than letters, digits, `_` and `-`: the deployment is named after the reference"
+            ),
             Unsaid::UnknownService(service) => {
                 write!(f, "service `{service}` is not a service of the reference")
             }
