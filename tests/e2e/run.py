@@ -34,6 +34,7 @@ check and closes with `N passed, M failed`; exits non-zero on any failure.
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -41,13 +42,16 @@ import tempfile
 import time
 from pathlib import Path
 
+import engines
 import standin
+import units
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 ONEFRONT = os.environ.get("ONEFRONT_BIN", str(REPO / "target" / "debug" / "onefront"))
-PODMAN = "podman"
-PODMAN_COMPOSE = os.environ.get("PODMAN_COMPOSE", "podman-compose")
+# The engine and compose tool of the scenario under way (see `use`).
+ENGINE = None
+COMPOSE = None
 SECRETS = {"ONEADMIN_PASSWORD": "e2e-oneadmin-secret", "MYSQL_PASSWORD": "e2e-mysql-secret"}
 # Reference fact (volumes.tsv): sshd mounts this volume at another path.
 MOUNTED_ELSEWHERE = {("opennebula_oneadmin_ssh_copyback", "sshd"): "/var/lib/one/.ssh"}
@@ -114,7 +118,12 @@ deployment e2e-custom {
 }
 """,
 }
-VERSIONS = {"s1": "5.13", "s2": "5.13", "custom": "5.13", "ref6": "6.0"}
+# S2 for Compose v1 (docker-compose 1.29 against the same Docker daemon).
+SOURCES["v1"] = SOURCES["s2"].replace("deployment e2e-s2 {", "deployment e2e-v1 {\n  compose v1")
+# The maintenance variant of S2 (`compile --maintenance`, rule R3): the same
+# project and volumes, every container up, no service started.
+MAINTENANCE = {"maint": "s2"}
+VERSIONS = {"s1": "5.13", "s2": "5.13", "custom": "5.13", "v1": "5.13", "maint": "5.13", "ref6": "6.0"}
 
 # What must answer where: (host port, protocol, service behind it[, host
 # address when not 127.0.0.1]).
@@ -123,6 +132,9 @@ PORTS = {
            (2633, "tcp", "oned"), (5030, "tcp", "onegate"), (2474, "tcp", "oneflow"), (4124, "tcp", "oned"),
            (4124, "udp", "oned")],
     "s2": [(2222, "tcp", "sshd"), (80, "tcp", "sunstone"), (443, "tcp", "sunstone"), (29876, "tcp", "sunstone"),
+           (2633, "tcp", "oned"), (5030, "tcp", "onegate"), (2474, "tcp", "oneflow"), (4124, "tcp", "oned"),
+           (4124, "udp", "oned")],
+    "v1": [(2222, "tcp", "sshd"), (80, "tcp", "sunstone"), (443, "tcp", "sunstone"), (29876, "tcp", "sunstone"),
            (2633, "tcp", "oned"), (5030, "tcp", "onegate"), (2474, "tcp", "oneflow"), (4124, "tcp", "oned"),
            (4124, "udp", "oned")],
     "custom": [(2223, "tcp", "sshd"), (8080, "tcp", "sunstone"), (8443, "tcp", "sunstone"), (12633, "tcp", "oned"),
@@ -184,9 +196,11 @@ def write_source(report, name, work):
 
 
 def compile_scenario(report, name, work, sabotage=False):
-    source = write_source(report, name, work)
-    out = work / f"out-{name}{'-sabotaged' if sabotage else ''}"
-    result = run(ONEFRONT, "compile", str(source), "-o", str(out), check=False)
+    of = MAINTENANCE.get(name, name)
+    source = write_source(report, of, work)
+    out = work / f"out-{name}{'-sabotaged' if sabotage else ''}-{ENGINE.name}"
+    flags = ["--maintenance"] if name in MAINTENANCE else []
+    result = run(ONEFRONT, "compile", str(source), "-o", str(out), *flags, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"onefront compile {name}: {result.stderr}")
     (project,) = [p for p in out.iterdir() if p.is_dir()]
@@ -223,18 +237,18 @@ def read_dotenv(project):
     return {k.strip(): v.strip() for k, v in pairs}
 
 
-def compose_cmd(project, compose, *args):
-    return [PODMAN_COMPOSE, "--project-name", project.name, "--file", str(compose), *args]
+def use(engine, compose):
+    """Runs what follows on this engine with this compose tool."""
+    global ENGINE, COMPOSE
+    ENGINE, COMPOSE = engine, compose
 
 
 def containers(project):
-    out = run(PODMAN, "ps", "-a", "--filter", f"label=io.podman.compose.project={project.name}", "--format", "json")
-    return json.loads(out.stdout or "[]")
+    return ENGINE.containers(project.name)
 
 
 def inspect(container_id):
-    (data,) = json.loads(run(PODMAN, "inspect", container_id).stdout)
-    return data
+    return ENGINE.inspect(container_id)
 
 
 def service_of(compose_model, container):
@@ -244,7 +258,7 @@ def service_of(compose_model, container):
 
 
 def exec_in(container_id, *command):
-    return run(PODMAN, "exec", container_id, *command, check=False)
+    return ENGINE.exec_in(container_id, *command)
 
 
 def read_env(container_id):
@@ -253,8 +267,7 @@ def read_env(container_id):
 
 
 def logs(container_id):
-    out = run(PODMAN, "logs", container_id, check=False)
-    return (out.stdout + out.stderr).strip()
+    return ENGINE.logs(container_id)
 
 
 def check_started(report, project, compose_model):
@@ -480,26 +493,63 @@ def check_security_opt(report, reference, project, raw, dotenv, found):
         got = inspect(c["Id"])["HostConfig"].get("SecurityOpt") or []
         for opt, variable in wanted:
             origin = f" (.env {variable})" if variable else ""
-            report.check(opt in got, f"{project.name}: {name} runs with security_opt {opt}{origin}, podman has {got}")
+            report.check(opt in got, f"{project.name}: {name} runs with security_opt {opt}{origin}, "
+                                     f"{ENGINE.name} has {got}")
 
 
 def bring_up(report, project, compose, image, env):
-    """`podman-compose config` and `up`; the stand-in is tagged with every
-    image the compose file names first."""
-    model = yaml.safe_load(run(*compose_cmd(project, compose, "config"), env=env).stdout)
+    """The compose tool's `config` and `up`; the stand-in is tagged with
+    every image the compose file names first."""
+    model = yaml.safe_load(COMPOSE.run(project, compose, "config", env=env).stdout)
     for wanted in {s["image"] for s in model["services"].values()}:
-        run(PODMAN, "tag", image, wanted)
-    up = run(*compose_cmd(project, compose, "up", "--detach"), env=env, check=False)
+        ENGINE.tag(image, wanted)
+    up = COMPOSE.run(project, compose, "up", "--detach", env=env, check=False)
     why = "" if up.returncode == 0 else f" ({up.stderr.strip()[-300:]})"
-    report.check(up.returncode == 0, f"{project.name}: podman-compose up{why}")
+    report.check(up.returncode == 0, f"{project.name}: {COMPOSE.name} up on {ENGINE.name}{why}")
     time.sleep(3)
     return model
 
 
 def tear_down(project, compose, env):
-    run(*compose_cmd(project, compose, "down", "--volumes"), env=env, check=False)
+    COMPOSE.run(project, compose, "down", "--volumes", env=env, check=False)
     for c in containers(project):
-        run(PODMAN, "rm", "--force", "--volumes", c["Id"], check=False)
+        ENGINE.remove(c["Id"])
+
+
+def privileged_override(raw, work, name):
+    """Docker here refuses `--privileged` (`unable to apply caps: operation
+    not permitted`): a compose file that replaces it with the capability
+    Docker grants, SYS_ADMIN, for the services that have it. The one
+    deviation of the Docker tier; the Podman tier keeps `privileged`."""
+    services = {n: {"privileged": False, "cap_add": sorted(set((s.get("cap_add") or []) + ["SYS_ADMIN"]))}
+                for n, s in raw["services"].items() if s.get("privileged")}
+    if not services:
+        return None
+    path = work / f"override-{name}-{ENGINE.name}.yml"
+    # `version` as the project's: Compose v1 refuses files of two versions.
+    path.write_text(yaml.safe_dump({"version": raw.get("version", "3.7"), "services": services}))
+    return path
+
+
+def check_maintenance(report, name, project, compose_model, found, plain_compose):
+    """The maintenance variant (R3): every container up in maintenance, no
+    service answering, and the project and volumes of the deployment it is
+    the variant of."""
+    for c in found:
+        container = service_of(compose_model, c)[0]
+        said = re.findall(r"standin: \S+ (up|maintenance)", logs(c["Id"]))
+        env = read_env(c["Id"])
+        report.check(said[-1:] == ["maintenance"] and env.get(standin.MAINTENANCE) == "yes",
+                     f"{project.name}: {container} is in maintenance ({said[-1:] or 'nothing'} said, "
+                     f"{standin.MAINTENANCE}={env.get(standin.MAINTENANCE)!r})")
+    for port, proto, service, *_ in PORTS[MAINTENANCE[name]]:
+        if proto == "tcp":
+            answer = connect("127.0.0.1", port, attempts=1)
+            report.check(answer == "", f"{project.name}: {service} does not answer on 127.0.0.1:{port} ({answer!r})")
+    plain = yaml.safe_load(plain_compose.read_text())
+    same = sorted(plain.get("volumes") or {}) == sorted(compose_model.get("volumes") or {})
+    report.check(same and plain.get("name") == compose_model.get("name"),
+                 f"{project.name}: the same project and volumes as the deployment it is the maintenance variant of")
 
 
 def scenario(report, standins, name, work, sabotage=False):
@@ -508,20 +558,27 @@ def scenario(report, standins, name, work, sabotage=False):
     env = {**os.environ, **SECRETS}
     raw = yaml.safe_load(compose.read_text())
     dotenv = read_dotenv(project)
+    override = privileged_override(raw, work, name) if ENGINE.name == "docker" else None
+    COMPOSE.overrides = [override] if override else []
     try:
         model = bring_up(report, project, compose, image, env)
         check_started(report, project, model)
         running = [c for c in containers(project) if c.get("State") == "running"]
-        check_services(report, reference, project, model, running)
         check_environment(report, reference, source.read_text(), project, model, running)
-        check_ports(report, name, project)
+        if name in MAINTENANCE:
+            _, _, plain = compile_scenario(None, MAINTENANCE[name], work)
+            check_maintenance(report, name, project, model, running, plain)
+        else:
+            check_services(report, reference, project, model, running)
+            check_ports(report, name, project)
+            check_hosts(report, reference, project, model, running)
         check_volumes(report, reference, project, model, running)
-        check_hosts(report, reference, project, model, running)
         check_restart(report, project, raw, dotenv, running)
         check_binds(report, reference, project, raw, dotenv, running)
         check_security_opt(report, reference, project, raw, dotenv, running)
     finally:
         tear_down(project, compose, env)
+        COMPOSE.overrides = []
 
 
 def refused(report, standins, name, work):
@@ -559,31 +616,188 @@ def refused(report, standins, name, work):
         tear_down(project, compose, env)
 
 
+# A sandbox marker in a unit's folder: the runner made it (and may remove it).
+MARK = ".onefront-e2e"
+
+
+def unit_runs(report, image, work):
+    """Every example whose unit runs on ENGINE: compiled, its folder copied
+    to the path the unit names, its commands run by units.Unit as systemd
+    would; the deployment must come up on ExecStart (a running container
+    per service) and be gone on ExecStop. What the runner changes in the
+    copy, for this machine: secrets.env filled in (as the unit's header
+    tells the administrator to), every DEPLOY_BIND_* address in `.env` moved
+    to 127.0.0.1 (the examples bind addresses this machine does not have),
+    and on Docker `privileged` replaced as privileged_override says. A
+    user unit (`%h`) runs as root with %h a folder of the work directory."""
+    home = work / "home"
+    home.mkdir(exist_ok=True)
+    extra = {"DOCKER_HOST": ENGINE.env["DOCKER_HOST"]} if ENGINE.name == "docker" else {}
+    if os.environ.get("CONTAINERS_CONF"):
+        extra["CONTAINERS_CONF"] = os.environ["CONTAINERS_CONF"]
+    for example in sorted((REPO / "examples").glob("*.onefront")):
+        out = work / f"units-{ENGINE.name}" / example.stem
+        result = run(ONEFRONT, "compile", str(example), "-o", str(out), check=False)
+        if not report.check(result.returncode == 0, f"{example.name} compiles for its unit run"):
+            continue
+        for project in sorted(p for p in out.iterdir() if p.is_dir()):
+            (path,) = project.glob("*.service")
+            user_unit = "%h" in path.read_text()
+            unit = units.Unit(str(path), home=str(home), user="onefront-e2e" if user_unit else "root", extra=extra)
+            program = units.words(unit.commands["ExecStart"][0].lstrip("-@:+!"))[0][0]
+            if ("podman" in program) != (ENGINE.name == "podman"):
+                continue
+            lap = time.monotonic()
+            run_unit(report, example, project, unit, image)
+            print(f"-- unit of {example.name} on {ENGINE.name}: {time.monotonic() - lap:.0f} s", flush=True)
+
+
+def sabotaged_unit(report, image, work):
+    """The runner itself: the reference example's unit with its ExecStart
+    pointed at a folder without the compose file (a unit that
+    `systemd-analyze verify` accepts) must fail its checks."""
+    example = REPO / "examples" / "reference.onefront"
+    out = work / f"units-sabotaged-{ENGINE.name}"
+    run(ONEFRONT, "compile", str(example), "-o", str(out))
+    (project,) = [p for p in out.iterdir() if p.is_dir()]
+    (path,) = project.glob("*.service")
+    text = path.read_text()
+    broken = re.sub(r"(?m)^(ExecStart=.*--project-directory \S+)", r"\1/elsewhere", text)
+    assert broken != text, "nothing to sabotage in the unit"
+    path.write_text(broken)
+    verify = run("systemd-analyze", "verify", str(path), check=False)
+    extra = {"DOCKER_HOST": ENGINE.env["DOCKER_HOST"]} if ENGINE.name == "docker" else {}
+    caught = Report(failure="caught")
+    print(f"-- sabotaged unit on {ENGINE.name} (ExecStart in a folder without the compose file)", flush=True)
+    run_unit(caught, example, project, units.Unit(str(path), extra=extra), image)
+    report.check(caught.failed > 0, f"{ENGINE.name}: the unit runner catches a unit whose ExecStart does not work "
+                                    f"({caught.failed} checks failed; systemd-analyze verify exit "
+                                    f"{verify.returncode})")
+
+
+def run_unit(report, example, project, unit, image):
+    target = Path(unit.working_directory[0])
+    what = f"{example.name}: {unit.name}"
+    if target.exists() and not (target / MARK).exists():
+        report.check(False, f"{what}: {target} exists and is not the runner's: not touched")
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(project, target)
+    (target / MARK).touch()
+    raw = yaml.safe_load((target / "docker-compose.yml").read_text())
+    name = raw.get("name") or project.name
+    try:
+        template = target / "secrets.env.template"
+        if template.exists():
+            wanted = [line[:-1] for line in template.read_text().splitlines() if line.endswith("=")]
+            secrets = target / "secrets.env"
+            secrets.write_text("".join(f"{v}={SECRETS.get(v, 'e2e-' + v)}\n" for v in wanted))
+            secrets.chmod(0o600)
+        dotenv_path = target / ".env"
+        dotenv_path.write_text(re.sub(r"(?m)^(DEPLOY_BIND_\w*)=.*$", r"\1=127.0.0.1", dotenv_path.read_text()))
+        dotenv = read_dotenv(target)
+        if ENGINE.name == "docker" and any(s.get("privileged") for s in raw["services"].values()):
+            patched = dict(raw)
+            for service in patched["services"].values():
+                if service.get("privileged"):
+                    service["privileged"] = False
+                    service["cap_add"] = sorted(set((service.get("cap_add") or []) + ["SYS_ADMIN"]))
+            (target / "docker-compose.yml").write_text(yaml.safe_dump(patched, sort_keys=False))
+        for wanted in {s["image"] for s in raw["services"].values()}:
+            ENGINE.tag(image, re.sub(r"\$\{(\w+)\}", lambda m: dotenv.get(m.group(1), ""), wanted))
+        started = unit.run("start")
+        failed = [(c, code, out) for c, code, out in started if code != 0]
+        why = f" ({failed[0][0]}: exit {failed[0][1]}: {failed[0][2][-300:]})" if failed else ""
+        report.check(started and not failed, f"{what}: ExecStart runs{why}")
+        time.sleep(2)
+        up = sorted(service_of(raw, c)[0] for c in ENGINE.containers(name) if c.get("State") == "running")
+        report.check(up == sorted(raw["services"]), f"{what}: after ExecStart every service runs {up}")
+        stopped = unit.run("stop")
+        failed = [(c, code, out) for c, code, out in stopped if code != 0]
+        why = f" ({failed[0][0]}: exit {failed[0][1]}: {failed[0][2][-300:]})" if failed else ""
+        report.check(stopped and not failed, f"{what}: ExecStop runs{why}")
+        left = [service_of(raw, c)[0] for c in ENGINE.containers(name)]
+        report.check(not left, f"{what}: after ExecStop no container is left {left or ''}")
+    except units.UnitError as error:
+        report.check(False, f"{what}: {error}")
+    finally:
+        for c in ENGINE.containers(name):
+            ENGINE.remove(c["Id"])
+        for volume in ENGINE.volumes(name):
+            ENGINE.run("volume", "rm", "--force", volume, check=False)
+        shutil.rmtree(target, ignore_errors=True)
+
+
+def podman_tier(report, work):
+    engine, tools = engines.podman()
+    use(engine, tools["podman-compose"])
+    apparmor = engine.run("info", "--format", "{{.Host.Security.AppArmorEnabled}}").stdout.strip()
+    print(f"note   Podman {engine.version()}; AppArmor enabled for podman on this host: {apparmor}", flush=True)
+    standins = {v: standin.build(engine, ONEFRONT, os.environ["UDP_LISTEN"], v) for v in sorted(set(VERSIONS.values()))}
+    for name in ["s1", "s2", "custom"]:
+        lap = time.monotonic()
+        scenario(report, standins, name, work)
+        print(f"-- {name}: {time.monotonic() - lap:.0f} s", flush=True)
+    # The harness itself: a compile with one *_HOST missing must fail.
+    sabotaged(report, standins, work)
+    lap = time.monotonic()
+    scenario(report, standins, "ref6", work)
+    print(f"-- ref6: {time.monotonic() - lap:.0f} s", flush=True)
+    print("-- sabotaged ref6 (one required 6.0 parameter dropped): the 6.0 stand-in must refuse it", flush=True)
+    refused(report, standins, "ref6", work)
+    print(f"-- ref6 and its sabotage: {time.monotonic() - lap:.0f} s", flush=True)
+    unit_runs(report, standins["5.13"][1], work)
+
+
+def sabotaged(report, standins, work):
+    caught = Report(failure="caught")
+    print(f"-- sabotaged s2 on {ENGINE.name} (one MYSQL_HOST dropped): the harness must catch it", flush=True)
+    lap = time.monotonic()
+    scenario(caught, standins, "s2", work, sabotage=True)
+    print(f"-- sabotaged s2: {time.monotonic() - lap:.0f} s", flush=True)
+    report.check(caught.failed > 0, f"{ENGINE.name}: the harness catches a compile that drops MYSQL_HOST "
+                                    f"({caught.failed} checks failed)")
+
+
+def docker_tier(report, work):
+    """S1, S2 and the customised deployment with Compose v2, S2 with Compose
+    v1 (docker-compose 1.29), the maintenance variant of S2, the sabotage
+    check and the units of the Docker examples, on the Docker daemon that
+    scripts/test-slow started ($DOCKER_HOST)."""
+    if not report.check(bool(os.environ.get("DOCKER_HOST")), "a Docker daemon for the Docker tier ($DOCKER_HOST)"):
+        return
+    engine, tools = engines.docker()
+    v1 = tools["compose v1"].run_version()
+    print(f"note   Docker Engine {engine.version()}, Compose v2 {tools['compose v2'].run_version()}, "
+          f"Compose v1 {v1}", flush=True)
+    use(engine, tools["compose v2"])
+    standins = {"5.13": standin.build(engine, ONEFRONT, os.environ["UDP_LISTEN"], "5.13")}
+    for name, tool in [("s1", "compose v2"), ("s2", "compose v2"), ("custom", "compose v2"),
+                       ("v1", "compose v1"), ("maint", "compose v2")]:
+        use(engine, tools[tool])
+        lap = time.monotonic()
+        scenario(report, standins, name, work)
+        print(f"-- {name} on docker with {tool}: {time.monotonic() - lap:.0f} s", flush=True)
+    use(engine, tools["compose v2"])
+    sabotaged(report, standins, work)
+    unit_runs(report, standins["5.13"][1], work)
+    sabotaged_unit(report, standins["5.13"][1], work)
+    # The stand-ins of earlier runs, untagged by this one's.
+    engine.run("image", "prune", "--force", check=False)
+
+
 def main():
     start = time.monotonic()
     report = Report()
-    apparmor = run(PODMAN, "info", "--format", "{{.Host.Security.AppArmorEnabled}}").stdout.strip()
-    print(f"note   AppArmor enabled for podman on this host: {apparmor}", flush=True)
-    standins = {v: standin.build(PODMAN, ONEFRONT, os.environ["UDP_LISTEN"], v) for v in sorted(set(VERSIONS.values()))}
+    units.selftest()
     with tempfile.TemporaryDirectory(prefix="onefront-e2e-") as work:
         work = Path(work)
-        for name in SOURCES:
-            lap = time.monotonic()
-            scenario(report, standins, name, work)
-            print(f"-- {name}: {time.monotonic() - lap:.0f} s", flush=True)
-        # The harness itself: a compile with one *_HOST missing must fail.
-        caught = Report(failure="caught")
-        print("-- sabotaged s2 (one MYSQL_HOST dropped): the harness must catch it", flush=True)
-        lap = time.monotonic()
-        scenario(caught, standins, "s2", work, sabotage=True)
-        print(f"-- sabotaged s2: {time.monotonic() - lap:.0f} s", flush=True)
-        report.check(caught.failed > 0, f"the harness catches a compile that drops MYSQL_HOST ({caught.failed} checks failed)")
-        lap = time.monotonic()
-        scenario(report, standins, "ref6", work)
-        print(f"-- ref6: {time.monotonic() - lap:.0f} s", flush=True)
-        print("-- sabotaged ref6 (one required 6.0 parameter dropped): the 6.0 stand-in must refuse it", flush=True)
-        refused(report, standins, "ref6", work)
-        print(f"-- ref6 and its sabotage: {time.monotonic() - lap:.0f} s", flush=True)
+        # ONEFRONT_E2E_TIERS=docker (or podman) runs one tier, for work on it.
+        tiers = os.environ.get("ONEFRONT_E2E_TIERS", "podman docker").split()
+        if "podman" in tiers:
+            podman_tier(report, work)
+        if "docker" in tiers:
+            docker_tier(report, work)
     print(f"e2e wall time: {time.monotonic() - start:.0f} s")
     print(f"e2e: {report.passed} passed, {report.failed} failed")
     return 1 if report.failed else 0

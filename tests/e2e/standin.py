@@ -12,6 +12,10 @@ tables state it. One stand-in per version, built from that version's tables.
   that follow a parameter (MONITORD_PORT) on that parameter's value. A TCP
   connection gets the service's name back; a UDP datagram is appended to
   /tmp/udp-PORT (by udp-listen.c, built static: busybox's nc has no UDP).
+- With maintenance mode on (MAINTENANCE_MODE=yes: "bootstrap and
+  configure every service but start none of them") it starts none: it
+  checks what it requires, says "standin: SERVICE maintenance" and listens
+  on nothing.
 - It writes its environment to /tmp/standin.env and its mounts to
   /tmp/standin.mounts, for the harness to read.
 
@@ -28,6 +32,8 @@ import tarfile
 # Where the stand-in of a version is stored; the harness tags it with the
 # image name a compiled deployment runs.
 IMAGE = "localhost/onefront-standin:{version}"
+# The image parameter that starts no service (params.tsv of every version).
+MAINTENANCE = "MAINTENANCE_MODE"
 
 ENTRYPOINT = r"""#!/bin/sh
 env > /tmp/standin.env
@@ -45,6 +51,11 @@ while read -r service param; do
   fi
 done < /standin/required
 trap 'kill 0 2>/dev/null; exit 0' TERM INT
+read -r maintenance < /standin/maintenance
+if on "$(value "$maintenance" no)"; then
+  echo "standin: $svc maintenance"
+  while true; do sleep 1; done
+fi
 while read -r service port proto switch default follows; do
   if [ "$svc" != "all" ] && [ "$service" != "$svc" ]; then continue; fi
   if [ "$switch" != "-" ] && ! on "$(value "$switch" "$default")"; then continue; fi
@@ -129,11 +140,13 @@ def _ports(reference):
     return "\n".join(lines) + "\n"
 
 
-def build(podman, onefront, udp_listen, version, busybox="/bin/busybox"):
-    """Builds the stand-in of one reference version from local files only;
-    returns that reference and the image's name."""
+def build(engine, onefront, udp_listen, version, busybox="/bin/busybox"):
+    """Builds the stand-in of one reference version from local files only,
+    into an engine (engines.Engine); returns that reference and the image's
+    name."""
     reference = tables(onefront, version)
     param = service_param(reference)
+    assert any(p["name"] == MAINTENANCE for p in reference["params"]), f"{version} has no {MAINTENANCE}"
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
         def add(name, data, mode=0o644):
@@ -163,11 +176,7 @@ def build(podman, onefront, udp_listen, version, busybox="/bin/busybox"):
         add("standin/required", _required(reference).encode())
         add("standin/ports", _ports(reference).encode())
         add("standin/service", f"{param['name']} {param['default']}\n".encode())
+        add("standin/maintenance", f"{MAINTENANCE}\n".encode())
     image = IMAGE.format(version=version)
-    subprocess.run(
-        [podman, "import", "--change", 'ENTRYPOINT ["/standin/entrypoint"]', "-", image],
-        input=buffer.getvalue(),
-        check=True,
-        capture_output=True,
-    )
+    engine.import_image(buffer.getvalue(), image, ["/standin/entrypoint"])
     return reference, image
