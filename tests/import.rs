@@ -511,3 +511,27 @@ fn mangled_inputs_never_panic_and_give_a_file_that_parses() {
         })
         .unwrap();
 }
+
+/// What a finding quotes from the input (a YAML key with a line break in
+/// it) stays inside its comment: it cannot add a statement to the file.
+#[test]
+fn a_line_break_in_the_input_stays_in_its_review_comment() {
+    let text = "services:\n  one:\n    image: opennebula:5.13\n    \"health\\nlayout custom\": 1\n";
+    let imported = import_in_process(text).unwrap();
+    assert!(
+        imported
+            .text
+            .contains("# REVIEW: one: `health\\nlayout custom:` has no onefront statement"),
+        "{}",
+        imported.text
+    );
+    assert!(
+        !imported
+            .text
+            .lines()
+            .any(|l| l.trim() == "layout custom:` has no onefront statement"),
+        "{}",
+        imported.text
+    );
+    assert!(onefront::check("x.onefront", &imported.text).deployments[0].layout != "custom");
+}

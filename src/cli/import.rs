@@ -57,7 +57,11 @@ pub(super) fn run(printer: &Printer, request: &Request<'_>) -> u8 {
         } else {
             String::new()
         };
-        eprintln!("warning: {source}{line}: {finding} (kept as a REVIEW comment)");
+        eprintln!(
+            "warning: {}{line}: {} (kept as a REVIEW comment)",
+            import::one_line(&source),
+            import::one_line(&finding.to_string())
+        );
     }
     for (param, variable) in &imported.secrets {
         eprintln!(

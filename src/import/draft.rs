@@ -99,11 +99,11 @@ impl Block {
 impl Draft {
     fn render(&self, source: &str) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# Imported by onefront from {source}.");
+        let _ = writeln!(out, "# Imported by onefront from {}.", one_line(source));
         let _ = writeln!(out, "onefront {}\n", self.version);
         let _ = writeln!(out, "deployment {} {{", self.name);
         for line in &self.review {
-            let _ = writeln!(out, "# REVIEW: {line}");
+            let _ = writeln!(out, "# REVIEW: {}", one_line(line));
         }
         if !self.review.is_empty() {
             out.push('\n');
@@ -187,6 +187,21 @@ impl Draft {
     fn layout_is_fixed(&self) -> bool {
         self.containers.values().all(|b| b.runs.is_none())
     }
+}
+
+/// A text that stays on its line (in a comment, on a terminal): control
+/// characters (a line break in a YAML key, say) written as escapes.
+#[must_use]
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn env_block(out: &mut String, env: &IndexMap<String, String>) {
