@@ -521,7 +521,7 @@ fn a_line_break_in_the_input_stays_in_its_review_comment() {
     assert!(
         imported
             .text
-            .contains("# REVIEW: one: `health\\nlayout custom:` has no onefront statement"),
+            .contains("# REVIEW: one: `health\\u{a}layout custom:` has no onefront statement"),
         "{}",
         imported.text
     );

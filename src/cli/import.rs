@@ -59,8 +59,8 @@ pub(super) fn run(printer: &Printer, request: &Request<'_>) -> u8 {
         };
         eprintln!(
             "warning: {}{line}: {} (kept as a REVIEW comment)",
-            import::one_line(&source),
-            import::one_line(&finding.to_string())
+            crate::emit::one_line(&source),
+            crate::emit::one_line(&finding.to_string())
         );
     }
     for (param, variable) in &imported.secrets {

@@ -108,8 +108,10 @@ fn header(deployment: &Deployment, what: &str) -> String {
 
 /// A file name as a comment line of any generated file carries it: control
 /// characters and the line breaks of YAML 1.1 (NEL, LS, PS) escaped, so
-/// that a name with a line break cannot end the comment.
-fn one_line(text: &str) -> String {
+/// that a name with a line break cannot end the comment. Also what
+/// `import` quotes from its input in comments and warnings.
+#[must_use]
+pub fn one_line(text: &str) -> String {
     text.chars()
         .flat_map(|c| {
             let breaks = c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}');

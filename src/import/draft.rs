@@ -11,6 +11,7 @@ use indexmap::IndexMap;
 use super::interpolate::{Text, Vars, interpolate};
 use super::{Aspect, Container, Finding, Mount, Port, Project, Source, Unsaid, Value};
 use crate::diagnostic::Diagnostic;
+use crate::emit::one_line;
 use crate::ir::model::{self, Deployment, EnvValue, MountSource};
 use crate::kinds::{Meaning, RestartPolicy, RuntimeKind, Word as _};
 use crate::reference::Reference;
@@ -187,21 +188,6 @@ impl Draft {
     fn layout_is_fixed(&self) -> bool {
         self.containers.values().all(|b| b.runs.is_none())
     }
-}
-
-/// A text that stays on its line (in a comment, on a terminal): control
-/// characters (a line break in a YAML key, say) written as escapes.
-#[must_use]
-pub fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 fn env_block(out: &mut String, env: &IndexMap<String, String>) {

@@ -22,7 +22,7 @@ pub mod interpolate;
 pub mod run;
 pub mod yaml;
 
-pub use draft::{Imported, Options, Refusal, import, one_line};
+pub use draft::{Imported, Options, Refusal, import};
 
 /// What was read: the containers, as the runtime would run them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
