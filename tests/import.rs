@@ -375,8 +375,15 @@ fn a_hand_made_compose_project_with_env_files_runs_the_same() {
     // said so; their values are not in the file.
     assert!(stderr.contains("MYSQL_PASSWORD is secret"), "{stderr}");
     assert!(!text.contains("bundle-db-secret"), "{text}");
-    // The first line names the input as given, here an absolute path.
-    insta::assert_snapshot!("import_bundle", text.split_once('\n').unwrap().1);
+    // The first line names the input as given, here an absolute path, and
+    // the certificates are in the project folder: both are the checkout's.
+    let folder = project.canonicalize().unwrap();
+    let shown = text
+        .split_once('\n')
+        .unwrap()
+        .1
+        .replace(folder.to_str().unwrap(), "[bundle]");
+    insta::assert_snapshot!("import_bundle", shown);
     let (dir, names) = compile(&text);
     assert_eq!(names, vec!["opennebula".to_owned()]);
     let mut env = secrets();
@@ -448,7 +455,7 @@ fn import_in_process(text: &str) -> Option<onefront::import::Imported> {
     let project = if run::looks_like_run(text) {
         run::read(text).ok()?
     } else {
-        compose::read(text, "A=1\n", "lab", &|_| Ok("B=2\n".to_owned())).ok()?
+        compose::read(text, "A=1\n", "/srv/lab", &|_| Ok("B=2\n".to_owned())).ok()?
     };
     import(&project, &Options::default()).ok()
 }
@@ -534,4 +541,21 @@ fn a_line_break_in_the_input_stays_in_its_review_comment() {
         imported.text
     );
     assert!(onefront::check("x.onefront", &imported.text).deployments[0].layout != "custom");
+}
+
+/// A relative bind mount is relative to the project folder, as Compose
+/// reads it: the file names the absolute path, which stays right wherever
+/// the compiled project is put.
+#[test]
+fn a_relative_bind_mount_is_the_project_folders() {
+    let text = "services:\n  one:\n    image: opennebula:5.13\n    volumes:\n      - ./certs:/certs:ro\n      - type: bind\n        source: ../keys/./ssh\n        target: /ssh\n";
+    let imported = import_in_process(text).unwrap();
+    assert!(
+        imported
+            .text
+            .contains("mount /srv/lab/certs at /certs readonly")
+            && imported.text.contains("mount /srv/keys/ssh at /ssh"),
+        "{}",
+        imported.text
+    );
 }

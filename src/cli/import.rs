@@ -197,13 +197,9 @@ fn read(input: &Utf8Path) -> Result<(Project, String), u8> {
     let absolute = std::fs::canonicalize(&folder)
         .ok()
         .and_then(|p| Utf8PathBuf::from_path_buf(p).ok());
-    let folder_name = absolute
-        .as_deref()
-        .and_then(Utf8Path::file_name)
-        .unwrap_or_default()
-        .to_owned();
+    let folder = absolute.unwrap_or(folder);
     let env_file = |path: &str| std::fs::read_to_string(base.join(path)).map_err(|e| e.to_string());
-    match import::compose::read(&text, &dotenv, &folder_name, &env_file) {
+    match import::compose::read(&text, &dotenv, folder.as_str(), &env_file) {
         Ok(project) => Ok((project, source)),
         Err(error) => {
             let why = match error {

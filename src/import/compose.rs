@@ -39,8 +39,9 @@ pub enum Unreadable {
 
 /// Reads a compose file. `dotenv_text` is the project's `.env` (empty if
 /// none), `read` reads an `env_file:` path (relative to the compose file's
-/// folder), `folder` is that folder's name (the project name when the file
-/// has no `name:`).
+/// folder), `folder` is that folder's absolute path: relative bind mounts
+/// are relative to it, and its name is the project name when the file has
+/// no `name:`.
 pub fn read(
     text: &str,
     dotenv_text: &str,
@@ -63,7 +64,7 @@ pub fn read(
         .map(|n| known(&interpolate(n, &vars)));
     project.name = Some(match named {
         Some(Some(name)) => name,
-        _ => project_name(folder),
+        _ => project_name(folder.rsplit('/').next().unwrap_or_default()),
     });
     let project_name = project.name.clone().unwrap_or_default();
     for (key, node) in root.entries() {
@@ -77,7 +78,7 @@ pub fn read(
     }
     let volumes = volume_names(root.get("volumes"), &project_name, &vars);
     for (key, service) in services.entries() {
-        let container = service_of(key, service, &vars, &volumes, read, &mut project)?;
+        let container = service_of(key, service, &vars, &volumes, folder, read, &mut project)?;
         project.containers.push(container);
     }
     Ok(project)
@@ -127,6 +128,7 @@ fn service_of(
     service: &Node,
     vars: &Vars,
     volumes: &IndexMap<String, String>,
+    folder: &str,
     read: &dyn Fn(&str) -> Result<String, String>,
     project: &mut Project,
 ) -> Result<Container, Unreadable> {
@@ -182,7 +184,7 @@ fn service_of(
             }
             "volumes" => {
                 for item in node.items() {
-                    match mount_of(item, vars, volumes) {
+                    match mount_of(item, vars, volumes, folder) {
                         Some(mount) => container.mounts.push(mount),
                         None => unsaid(item.line(), Unsaid::Mount(shown(item))),
                     }
@@ -389,7 +391,12 @@ pub(super) fn short_port(text: &str) -> Option<Port> {
 
 /// A `volumes:` entry: short `SOURCE:TARGET[:ro]`, `TARGET` (anonymous),
 /// or the long form.
-fn mount_of(node: &Node, vars: &Vars, volumes: &IndexMap<String, String>) -> Option<Mount> {
+fn mount_of(
+    node: &Node,
+    vars: &Vars,
+    volumes: &IndexMap<String, String>,
+    folder: &str,
+) -> Option<Mount> {
     if let Node::Mapping(..) = node {
         let field = |name: &str| {
             node.get(name)
@@ -401,7 +408,7 @@ fn mount_of(node: &Node, vars: &Vars, volumes: &IndexMap<String, String>) -> Opt
         let source = match (field("type").as_deref(), field("source")) {
             (Some("volume"), Some(key)) => Source::Volume(volumes.get(&key)?.clone()),
             (Some("volume"), None) => Source::Anonymous,
-            (Some("bind"), Some(path)) => Source::Bind(path),
+            (Some("bind"), Some(path)) => Source::Bind(host_path(&path, Some(folder))?),
             _ => return None,
         };
         let understood = ["type", "source", "target", "read_only"];
@@ -419,13 +426,18 @@ fn mount_of(node: &Node, vars: &Vars, volumes: &IndexMap<String, String>) -> Opt
         });
     }
     let text = known(&interpolate(node.text()?, vars))?;
-    short_mount(&text, &|key| volumes.get(key).cloned())
+    short_mount(&text, &|key| volumes.get(key).cloned(), Some(folder))
 }
 
 /// `SOURCE:TARGET[:OPTIONS]` or `TARGET`, as `docker run -v` takes it too;
 /// `volume` gives Docker's name of a named volume's source (`None`: not a
-/// volume this project knows).
-pub(super) fn short_mount(text: &str, volume: &dyn Fn(&str) -> Option<String>) -> Option<Mount> {
+/// volume this project knows); a relative host path is relative to `base`
+/// (none: not understood).
+pub(super) fn short_mount(
+    text: &str,
+    volume: &dyn Fn(&str) -> Option<String>,
+    base: Option<&str>,
+) -> Option<Mount> {
     let parts: Vec<&str> = text.split(':').collect();
     let (source, target, options) = match parts.as_slice() {
         [target] => (None, *target, ""),
@@ -446,12 +458,7 @@ pub(super) fn short_mount(text: &str, volume: &dyn Fn(&str) -> Option<String>) -
     }
     let source = match source {
         None => Source::Anonymous,
-        Some(path) if path.starts_with(['/', '.', '~']) => {
-            if !path.starts_with('/') {
-                return None;
-            }
-            Source::Bind(path.to_owned())
-        }
+        Some(path) if path.starts_with(['/', '.', '~']) => Source::Bind(host_path(path, base)?),
         Some(key) => Source::Volume(volume(key)?),
     };
     Some(Mount {
@@ -459,4 +466,28 @@ pub(super) fn short_mount(text: &str, volume: &dyn Fn(&str) -> Option<String>) -
         target: target.to_owned(),
         readonly,
     })
+}
+
+/// A bind mount's host path, absolute: `./certs` and `../x` are relative to
+/// `base`, as Compose resolves them against the project folder; `~` (the
+/// home of whoever runs Compose) is not understood.
+fn host_path(path: &str, base: Option<&str>) -> Option<String> {
+    let joined = if path.starts_with('/') {
+        return Some(path.to_owned());
+    } else if path.starts_with('.') {
+        format!("{}/{path}", base?)
+    } else {
+        return None;
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(format!("/{}", parts.join("/")))
 }

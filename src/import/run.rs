@@ -191,7 +191,7 @@ fn flag_of(container: &mut Container, unsaid: &mut Vec<Unsaid>, flag: &str, valu
             None => unsaid.push(Unsaid::Port(value)),
         },
         ("-v" | "--volume", Some(value)) => {
-            match short_mount(&value, &|key| Some(key.to_owned())) {
+            match short_mount(&value, &|key| Some(key.to_owned()), None) {
                 Some(mount) => container.mounts.push(mount),
                 None => unsaid.push(Unsaid::Mount(value)),
             }
