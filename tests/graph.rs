@@ -391,8 +391,9 @@ fn graphviz(dot: &str, out: &Path) {
     );
 }
 
-/// A headless Chromium screenshot of an SVG file: the PNG's bytes.
-fn screenshot(svg: &Path, png: &Path) -> Vec<u8> {
+/// Headless Chromium on a local file, with a profile of its own, offline;
+/// what it printed.
+fn headless(file: &Path, args: &[&str]) -> Output {
     let profile = TempDir::new();
     let output = Command::new(tools::chromium())
         .args([
@@ -404,12 +405,10 @@ fn screenshot(svg: &Path, png: &Path) -> Vec<u8> {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            "--hide-scrollbars",
-            "--window-size=1200,900",
         ])
+        .args(args)
         .arg(format!("--user-data-dir={}", profile.path()))
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("file://{}", svg.display()))
+        .arg(format!("file://{}", file.display()))
         .output()
         .unwrap();
     assert!(
@@ -417,6 +416,13 @@ fn screenshot(svg: &Path, png: &Path) -> Vec<u8> {
         "chromium: {}",
         String::from_utf8_lossy(&output.stderr)
     );
+    output
+}
+
+/// A headless Chromium screenshot of an SVG file: the PNG's bytes.
+fn screenshot(svg: &Path, png: &Path) -> Vec<u8> {
+    let shot = format!("--screenshot={}", png.display());
+    headless(svg, &["--hide-scrollbars", "--window-size=1200,900", &shot]);
     std::fs::read(png).unwrap_or_else(|e| panic!("chromium wrote no {}: {e}", png.display()))
 }
 
@@ -673,4 +679,75 @@ fn errors_draw_nothing_and_output_follows_the_extension() {
         String::from_utf8(onefront(&["graph", "examples/reference.onefront"]).stdout).unwrap(),
         "Mermaid is the default"
     );
+}
+
+/// A page that renders Mermaid `source` with the pinned mermaid package in
+/// the browser, and writes `OK` and the SVG, or `ERROR` and the message.
+fn mermaid_page(source: &str) -> String {
+    let script = tools::npm_modules().join("mermaid/dist/mermaid.min.js");
+    let text = serde_json::to_string(source).unwrap();
+    format!(
+        "<!doctype html><html><body><pre id=\"out\">pending</pre>\n\
+         <script src=\"file://{}\"></script>\n\
+         <script>\n\
+         mermaid.initialize({{ startOnLoad: false }});\n\
+         mermaid.parse({text})\n\
+           .then(() => mermaid.render('graph', {text}))\n\
+           .then(r => {{ document.getElementById('out').textContent = 'OK';\n\
+                         document.body.insertAdjacentHTML('beforeend', r.svg); }})\n\
+           .catch(e => {{ document.getElementById('out').textContent = 'ERROR ' + (e && e.message || e); }});\n\
+         </script></body></html>\n",
+        script.display()
+    )
+}
+
+/// The DOM of a page after headless Chromium ran its scripts.
+fn rendered_dom(page: &Path) -> String {
+    let output = headless(
+        page,
+        &[
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+        ],
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The Mermaid of S1, S2 and the custom file renders in the real Mermaid,
+/// in Chromium, and the picture names every container; a broken source
+/// does not (what the check would catch).
+#[test]
+fn mermaid_renders_in_the_real_mermaid() {
+    let temp = TempDir::new();
+    let broken = "flowchart LR\n  a[[[ unclosed\n".to_owned();
+    let mut sources: Vec<(String, Option<&str>)> = FILES
+        .iter()
+        .map(|f| (graph(f, "mermaid"), Some(*f)))
+        .collect();
+    sources.push((broken, None));
+    for (i, (source, file)) in sources.iter().enumerate() {
+        let page = temp.std_path().join(format!("mermaid-{i}.html"));
+        std::fs::write(&page, mermaid_page(source)).unwrap();
+        let dom = rendered_dom(&page);
+        let status = dom
+            .split("id=\"out\">")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .unwrap_or("no status");
+        let Some(file) = file else {
+            assert!(
+                status.starts_with("ERROR"),
+                "a broken source rendered: {status}"
+            );
+            continue;
+        };
+        assert_eq!(status, "OK", "{file}: Mermaid did not render it");
+        for container in expected(file).containers.keys() {
+            assert!(
+                dom.contains(&format!(">{container}<")) || dom.contains(&format!(">{container} ")),
+                "{file}: {container} is not in Mermaid's picture"
+            );
+        }
+    }
 }
