@@ -453,7 +453,7 @@ fn import_refuses_what_it_cannot_read_and_never_overwrites() {
 fn import_in_process(text: &str) -> Option<onefront::import::Imported> {
     use onefront::import::{Options, compose, import, run};
     let project = if run::looks_like_run(text) {
-        run::read(text).ok()?
+        run::read(text, &|_| Ok("B=2\n".to_owned())).ok()?
     } else {
         compose::read(text, "A=1\n", "/srv/lab", &|_| Ok("B=2\n".to_owned())).ok()?
     };

@@ -168,8 +168,14 @@ fn read(input: &Utf8Path) -> Result<(Project, String), u8> {
         (read_text(input)?, input.to_owned(), folder)
     };
     let source = file.to_string();
+    let base = file
+        .parent()
+        .filter(|p| !p.as_str().is_empty())
+        .unwrap_or(Utf8Path::new("."))
+        .to_owned();
+    let env_file = |path: &str| std::fs::read_to_string(base.join(path)).map_err(|e| e.to_string());
     if import::run::looks_like_run(&text) {
-        return match import::run::read(&text) {
+        return match import::run::read(&text, &env_file) {
             Ok(project) => Ok((project, source)),
             Err(error) => {
                 let why = match error {
@@ -182,6 +188,9 @@ fn read(input: &Utf8Path) -> Result<(Project, String), u8> {
                     import::run::Unreadable::NoCommand => {
                         "no `docker run` or `podman run` command".to_owned()
                     }
+                    import::run::Unreadable::EnvFile(path, error) => {
+                        format!("--env-file {path}: {error}")
+                    }
                 };
                 eprintln!("error: {source}: {why}");
                 Err(INVALID)
@@ -189,16 +198,10 @@ fn read(input: &Utf8Path) -> Result<(Project, String), u8> {
         };
     }
     let dotenv = std::fs::read_to_string(folder.join(".env")).unwrap_or_default();
-    let base = file
-        .parent()
-        .filter(|p| !p.as_str().is_empty())
-        .unwrap_or(Utf8Path::new("."))
-        .to_owned();
     let absolute = std::fs::canonicalize(&folder)
         .ok()
         .and_then(|p| Utf8PathBuf::from_path_buf(p).ok());
     let folder = absolute.unwrap_or(folder);
-    let env_file = |path: &str| std::fs::read_to_string(base.join(path)).map_err(|e| e.to_string());
     match import::compose::read(&text, &dotenv, folder.as_str(), &env_file) {
         Ok(project) => Ok((project, source)),
         Err(error) => {

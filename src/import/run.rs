@@ -51,6 +51,8 @@ pub enum Unreadable {
     NoCommand,
     /// A command with no image: its line.
     NoImage(usize),
+    /// An `--env-file` that cannot be read: its path and the error.
+    EnvFile(String, String),
 }
 
 /// The flags that take a value, of those the reference pages use or that
@@ -98,8 +100,12 @@ const WITH_VALUE: &[&str] = &[
 const NEUTRAL: &[&str] = &["-d", "--detach", "-it", "-ti", "-i", "-t", "--rm", "--init"];
 
 /// Reads the commands of `text`. Each becomes a container; the runtime is
-/// Podman when every command is `podman run`.
-pub fn read(text: &str) -> Result<Project, Unreadable> {
+/// Podman when every command is `podman run`. `env_file` reads the file of
+/// an `--env-file` (relative to the folder of `text`).
+pub fn read(
+    text: &str,
+    env_file: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<Project, Unreadable> {
     let mut project = Project::default();
     let mut runtimes = Vec::new();
     for (line, command) in commands(text) {
@@ -138,6 +144,14 @@ pub fn read(text: &str) -> Result<Project, Unreadable> {
                 inline
             };
             i += 1;
+            if let ("--env-file", Some(path)) = (flag, &value) {
+                // Docker reads env files first; `-e` wins whatever the order.
+                let text = env_file(path).map_err(|e| Unreadable::EnvFile(path.clone(), e))?;
+                for (name, value) in docker_env_file(&text) {
+                    container.env.entry(name).or_insert(value);
+                }
+                continue;
+            }
             flag_of(&mut container, &mut unsaid, flag, value);
         }
         if container.image.is_none() {
@@ -165,6 +179,28 @@ pub fn read(text: &str) -> Result<Project, Unreadable> {
         .first()
         .and_then(|c| c.container_name.clone());
     Ok(project)
+}
+
+/// An `--env-file` as Docker reads it: `NAME=value` lines taken literally
+/// (quotes are part of the value, nothing is interpolated), `#` comments,
+/// and `NAME` alone for the variable of the environment `docker run`
+/// runs in.
+fn docker_env_file(text: &str) -> Vec<(String, Value)> {
+    let mut vars = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_start();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.split_once('=') {
+            Some((name, value)) => vars.push((name.to_owned(), Value::Text(value.to_owned()))),
+            None => vars.push((
+                line.trim_end().to_owned(),
+                Value::Env(line.trim_end().to_owned()),
+            )),
+        }
+    }
+    vars
 }
 
 /// One flag of a command, with its value.
@@ -217,10 +253,39 @@ mod tests {
     use crate::import::{Mount, Port, Source};
     use crate::kinds::Protocol;
 
+    fn no_files(path: &str) -> Result<String, String> {
+        Err(format!("no {path}"))
+    }
+
+    #[test]
+    fn env_files_are_read_as_docker_reads_them_and_e_wins() {
+        let files = |path: &str| match path {
+            "one.env" => Ok("# c\nA=\"quoted\"\nB=$HOME\nC=from-file\nPASS\n".to_owned()),
+            _ => Err(format!("no {path}")),
+        };
+        let project = read(
+            "docker run -e C=from-line --env-file one.env opennebula:5.13",
+            &files,
+        )
+        .unwrap();
+        let env = &project.containers[0].env;
+        assert_eq!(env["A"], Value::Text("\"quoted\"".to_owned()));
+        assert_eq!(env["B"], Value::Text("$HOME".to_owned()));
+        assert_eq!(env["C"], Value::Text("from-line".to_owned()));
+        assert_eq!(env["PASS"], Value::Env("PASS".to_owned()));
+        assert_eq!(
+            read("docker run --env-file gone.env opennebula:5.13", &files),
+            Err(Unreadable::EnvFile(
+                "gone.env".to_owned(),
+                "no gone.env".to_owned()
+            ))
+        );
+    }
+
     #[test]
     fn a_reference_page_command() {
         let text = "$ docker run -d --name opennebula \\\n  --privileged --restart unless-stopped \\\n  -p 2633:2634 -p 4124:4124/udp -p 127.0.0.1:80:80 \\\n  -e OPENNEBULA_FRONTEND_HOST=\"one example\" -e PASS=$PASS \\\n  -v opennebula_db:/var/lib/mysql -v /certs:/certs:ro \\\n  opennebula:5.13\n";
-        let project = read(text).unwrap();
+        let project = read(text, &no_files).unwrap();
         let c = &project.containers[0];
         assert_eq!(c.image.as_deref(), Some("opennebula:5.13"));
         assert_eq!(c.container_name.as_deref(), Some("opennebula"));
@@ -258,8 +323,11 @@ mod tests {
 
     #[test]
     fn what_is_not_understood_is_kept() {
-        let project =
-            read("podman run --network host -h one --rm opennebula:5.13 bash -l").unwrap();
+        let project = read(
+            "podman run --network host -h one --rm opennebula:5.13 bash -l",
+            &no_files,
+        )
+        .unwrap();
         assert_eq!(project.runtime, Some(RuntimeKind::Podman));
         let kept: Vec<&Unsaid> = project.unsaid.iter().map(|(_, _, u)| u).collect();
         assert_eq!(
@@ -270,7 +338,10 @@ mod tests {
                 &Unsaid::Command("bash -l".to_owned()),
             ]
         );
-        assert_eq!(read("docker ps\n"), Err(Unreadable::NoCommand));
-        assert_eq!(read("docker run -d\n"), Err(Unreadable::NoImage(1)));
+        assert_eq!(read("docker ps\n", &no_files), Err(Unreadable::NoCommand));
+        assert_eq!(
+            read("docker run -d\n", &no_files),
+            Err(Unreadable::NoImage(1))
+        );
     }
 }
