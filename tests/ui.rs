@@ -213,3 +213,46 @@ fn every_rule_has_a_trigger_and_a_near_miss() {
         "rules without a pair of cases"
     );
 }
+
+/// A file's diagnostics do not depend on what other threads parse at the
+/// same time (pest's error detail is one flag for the process): broken and
+/// valid files checked in eight threads at once give what each gives alone.
+#[test]
+fn diagnostics_are_the_same_when_files_are_checked_in_parallel() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files: Vec<(String, String)> = [
+        "tests/ui/syntax/three_slips_then_a_misspelt_parameter.onefront",
+        "examples/reference.onefront",
+        "examples/all-in-one.onefront",
+    ]
+    .iter()
+    .map(|f| {
+        (
+            (*f).to_owned(),
+            std::fs::read_to_string(root.join(f)).unwrap(),
+        )
+    })
+    .collect();
+    let alone: Vec<String> = files
+        .iter()
+        .map(|(name, text)| format!("{:?}", onefront::check(name, text).diagnostics))
+        .collect();
+    assert!(
+        alone[0].contains("Syntax") || alone[0].contains("Missing"),
+        "{}",
+        alone[0]
+    );
+    std::thread::scope(|scope| {
+        for thread in 0..8 {
+            let (files, alone) = (&files, &alone);
+            scope.spawn(move || {
+                for round in 0..40 {
+                    let i = (thread + round) % files.len();
+                    let (name, text) = &files[i];
+                    let got = format!("{:?}", onefront::check(name, text).diagnostics);
+                    assert_eq!(got, alone[i], "{name} in thread {thread}, round {round}");
+                }
+            });
+        }
+    });
+}

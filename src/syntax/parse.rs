@@ -5,6 +5,7 @@
 
 use std::cell::Cell;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::{PoisonError, RwLock};
 
 use pest::Parser as _;
 use pest::iterators::Pair;
@@ -64,15 +65,18 @@ pub fn parse_recovering(id: SourceId, source: &str) -> (Option<File>, Vec<Diagno
     }
     // Most files parse: try without error detail first, which costs pest
     // a record of every literal it tries (several times the parse).
-    pest::set_error_detail(false);
-    if let Ok(mut pairs) = Grammar::parse(Rule::file, source) {
-        let mut parser = Parser::default();
-        let file = pairs.next().map(|pair| parser.file(pair));
-        return (file, parser.errors);
+    {
+        let _off = DETAIL.read().unwrap_or_else(PoisonError::into_inner);
+        if let Ok(mut pairs) = Grammar::parse(Rule::file, source) {
+            let mut parser = Parser::default();
+            let file = pairs.next().map(|pair| parser.file(pair));
+            return (file, parser.errors);
+        }
     }
     // Error detail makes pest record the literals it expected (`{`, `}`,
     // `=`) and the furthest position reached, for messages in words.
-    pest::set_error_detail(true);
+    let _writing = DETAIL.write().unwrap_or_else(PoisonError::into_inner);
+    let _on = DetailOn::new();
     let mut work = source.to_owned();
     let mut errors: Vec<Diagnostic> = Vec::new();
     while errors.len() < MAX_SYNTAX_ERRORS {
@@ -108,6 +112,30 @@ pub fn parse_recovering(id: SourceId, source: &str) -> (Option<File>, Vec<Diagno
         }
     }
     (None, errors)
+}
+
+/// pest's error detail is one flag for the whole process, read when a parse
+/// starts. A parse with detail holds this lock for writing, with the flag
+/// on; every other parse holds it for reading, with the flag off (pest's
+/// default). So no parse runs with another's setting: a file parsed in two
+/// threads at once gets the same messages as alone.
+static DETAIL: RwLock<()> = RwLock::new(());
+
+/// Error detail on while it lives (under `DETAIL`'s write lock), off again
+/// on every way out.
+struct DetailOn;
+
+impl DetailOn {
+    fn new() -> Self {
+        pest::set_error_detail(true);
+        DetailOn
+    }
+}
+
+impl Drop for DetailOn {
+    fn drop(&mut self) {
+        pest::set_error_detail(false);
+    }
 }
 
 /// How deep lists may nest: no parameter takes nested lists, and pest's
