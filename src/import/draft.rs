@@ -328,15 +328,11 @@ fn normal_cap(cap: &str) -> String {
     upper.strip_prefix("CAP_").unwrap_or(&upper).to_owned()
 }
 
-/// The value of a parameter as the language writes it.
+/// The value of a parameter as the language writes it: a path bare where
+/// it can stand bare (as users write paths), else as `source_literal` does.
 fn literal(ty: &ParamType, value: &str) -> String {
-    let simple = !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric());
     match ty {
-        ParamType::Bool | ParamType::Port | ParamType::Uint if !simple => {
-            source_literal(&ParamType::Str, value)
-        }
         ParamType::Path if is_path(value) => value.to_owned(),
-        ParamType::Path => source_literal(&ParamType::Str, value),
         _ => source_literal(ty, value),
     }
 }

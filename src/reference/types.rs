@@ -144,7 +144,9 @@ pub fn check(ty: &ParamType, value: &ValueKind) -> Result<String, Mismatch> {
 /// `value` written as the language writes a value of type `ty`, so that it
 /// reads back as that value (the inverse of [`check`] for a default):
 /// numbers, booleans and enum members bare, an IP address bare (IPv6 in
-/// brackets), anything else quoted with its escapes.
+/// brackets), anything else quoted with its escapes. A value that does not
+/// fit its type (`80a` for a port, from an imported file) is quoted too, so
+/// that the file still parses and P2 says what is wrong.
 #[must_use]
 pub fn source_literal(ty: &ParamType, value: &str) -> String {
     let word = !value.is_empty()
@@ -152,8 +154,10 @@ pub fn source_literal(ty: &ParamType, value: &str) -> String {
         && value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let digits = !value.is_empty() && value.chars().all(|c| c.is_ascii_digit());
     match ty {
-        ParamType::Bool | ParamType::Port | ParamType::Uint => return value.to_owned(),
+        ParamType::Port | ParamType::Uint if digits => return value.to_owned(),
+        ParamType::Bool if digits || word => return value.to_owned(),
         ParamType::Enum(_) if word => return value.to_owned(),
         ParamType::Host => match value.parse::<std::net::IpAddr>() {
             Ok(std::net::IpAddr::V4(v4)) => return v4.to_string(),
@@ -298,6 +302,11 @@ mod tests {
         assert_eq!(read_back(&ParamType::Str, odd).as_deref(), Ok(odd));
         assert_eq!(read_back(&ParamType::Host, "::1").as_deref(), Ok("::1"));
         assert_eq!(source_literal(&ParamType::Host, "::1"), "[::1]");
+        // A value that does not fit its type is quoted, never written as
+        // something that does not parse.
+        assert_eq!(source_literal(&ParamType::Port, "80a"), "\"80a\"");
+        assert_eq!(source_literal(&ParamType::Bool, "o n"), "\"o n\"");
+        assert_eq!(source_literal(&ParamType::Uint, "730"), "730");
         assert_eq!(
             source_literal(&ParamType::Str, "opennebula/opennebula"),
             "\"opennebula/opennebula\""
