@@ -78,7 +78,12 @@ enum Command {
         #[arg(long, value_name = "LAYOUT")]
         layout: Option<String>,
         /// The reference version (default: the newest this onefront knows).
-        #[arg(long = "version", visible_alias = "reference", value_name = "VERSION")]
+        #[arg(
+            long = "version",
+            visible_alias = "reference",
+            value_name = "VERSION",
+            value_parser = Completed::versions()
+        )]
         reference: Option<String>,
         /// Where to write it (default: NAME.onefront in the current
         /// directory); `-` writes to standard output.
@@ -208,7 +213,7 @@ enum Command {
         /// A name such as `MONITORD_PORT`, `oned`, `sunstone.http` or `P3`.
         #[arg(value_parser = Completed::explain_names(), hide_possible_values = true)]
         name: String,
-        /// The reference version (default: the newest this onefront knows).
+        /// The reference version (default: the newest that has the name).
         #[arg(
             long = "version",
             visible_alias = "reference",
