@@ -436,6 +436,21 @@ fn import_refuses_what_it_cannot_read_and_never_overwrites() {
         String::from_utf8_lossy(&output.stderr).contains("not YAML"),
         "{output:?}"
     );
+    // No container of the reference: each one says why, and what to read.
+    let stranger = dir.path().join("compose.yaml");
+    std::fs::write(
+        &stranger,
+        "services:\n  one:\n    image: opennebula:5.13\n    environment:\n      OPENNEBULA_FRONTEND_SERVICE: onedd\n",
+    )
+    .unwrap();
+    let output = onefront().arg("import").arg(&stranger).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("service `onedd` is not a service of the reference")
+            && stderr.contains("onefront params"),
+        "{stderr}"
+    );
     let existing = dir.path().join("kept.onefront");
     std::fs::write(&existing, "mine").unwrap();
     let output = onefront()

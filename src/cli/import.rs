@@ -44,23 +44,23 @@ pub(super) fn run(printer: &Printer, request: &Request<'_>) -> u8 {
             eprintln!("error: no reference `{version}`; this onefront knows {known}");
             return USAGE;
         }
-        Err(Refusal::NoContainer) => {
+        Err(Refusal::NoContainer(findings)) => {
+            for finding in &findings {
+                eprintln!("{}", shown(&source, finding));
+            }
             eprintln!(
-                "error: {source}: no container runs a service of the reference: nothing to import"
+                "error: {}: no container runs a service of the reference, so there is nothing to import\n  \
+                 help: a container runs the service its service parameter names (all services when unset); \
+                 `onefront explain all` and `onefront params` list them",
+                crate::emit::one_line(&source)
             );
             return INVALID;
         }
     };
     for finding in &imported.findings {
-        let line = if finding.line > 0 {
-            format!(":{}", finding.line)
-        } else {
-            String::new()
-        };
         eprintln!(
-            "warning: {}{line}: {} (kept as a REVIEW comment)",
-            crate::emit::one_line(&source),
-            crate::emit::one_line(&finding.to_string())
+            "warning: {} (kept as a REVIEW comment)",
+            shown(&source, finding)
         );
     }
     for (param, variable) in &imported.secrets {
@@ -95,6 +95,20 @@ pub(super) fn run(printer: &Printer, request: &Request<'_>) -> u8 {
         );
     }
     if errors { INVALID } else { OK }
+}
+
+/// `FILE:LINE: what`, kept on one line.
+fn shown(source: &str, finding: &import::Finding) -> String {
+    let line = if finding.line > 0 {
+        format!(":{}", finding.line)
+    } else {
+        String::new()
+    };
+    format!(
+        "{}{line}: {}",
+        crate::emit::one_line(source),
+        crate::emit::one_line(&finding.to_string())
+    )
 }
 
 fn count(n: usize, what: &str) -> String {

@@ -154,10 +154,7 @@ fn service_of(
                 Some(Text::Known(policy)) => container.restart = Some(policy),
                 _ => unsaid(node.line(), Unsaid::Field(field.clone())),
             },
-            "privileged" => {
-                container.privileged =
-                    node.as_bool().unwrap_or(false) || node.text().is_some_and(|t| t == "true");
-            }
+            "privileged" => container.privileged = node.as_bool() == Some(true),
             "cap_add" => {
                 for item in node.items() {
                     match text_of(item) {

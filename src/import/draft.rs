@@ -49,8 +49,9 @@ pub struct Imported {
 pub enum Refusal {
     /// No reference of that version.
     UnknownVersion(String),
-    /// No container runs a service of the reference.
-    NoContainer,
+    /// No container runs a service of the reference: why, container by
+    /// container.
+    NoContainer(Vec<Finding>),
 }
 
 /// The statements of the file being written.
@@ -404,7 +405,7 @@ pub fn import(project: &Project, options: &Options) -> Result<Imported, Refusal>
         .collect();
     let placed = place(reference, project, &mut findings);
     if placed.is_empty() {
-        return Err(Refusal::NoContainer);
+        return Err(Refusal::NoContainer(findings));
     }
     let mut draft = Draft {
         version: reference.version.clone(),
@@ -610,7 +611,7 @@ fn shape(reference: &Reference, placed: &[Placed<'_>], draft: &mut Draft) -> Res
                 }
             }
         }
-        (None, None) => return Err(Refusal::NoContainer),
+        (None, None) => return Err(Refusal::NoContainer(Vec::new())),
     }
     Ok(one)
 }
