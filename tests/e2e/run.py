@@ -632,9 +632,7 @@ def unit_runs(report, image, work):
     user unit (`%h`) runs as root with %h a folder of the work directory."""
     home = work / "home"
     home.mkdir(exist_ok=True)
-    extra = {"DOCKER_HOST": ENGINE.env["DOCKER_HOST"]} if ENGINE.name == "docker" else {}
-    if os.environ.get("CONTAINERS_CONF"):
-        extra["CONTAINERS_CONF"] = os.environ["CONTAINERS_CONF"]
+    extra = unit_environment()
     for example in sorted((REPO / "examples").glob("*.onefront")):
         out = work / f"units-{ENGINE.name}" / example.stem
         result = run(ONEFRONT, "compile", str(example), "-o", str(out), check=False)
@@ -652,6 +650,16 @@ def unit_runs(report, image, work):
             print(f"-- unit of {example.name} on {ENGINE.name}: {time.monotonic() - lap:.0f} s", flush=True)
 
 
+def unit_environment():
+    """What a unit's commands get beyond systemd's environment on this
+    machine: the tier's Docker daemon, Podman's configuration (runtimes.md
+    names both)."""
+    extra = {"DOCKER_HOST": ENGINE.env["DOCKER_HOST"]} if ENGINE.name == "docker" else {}
+    if os.environ.get("CONTAINERS_CONF"):
+        extra["CONTAINERS_CONF"] = os.environ["CONTAINERS_CONF"]
+    return extra
+
+
 def sabotaged_unit(report, image, work):
     """The runner itself: the reference example's unit with its ExecStart
     pointed at a folder without the compose file (a unit that
@@ -666,7 +674,7 @@ def sabotaged_unit(report, image, work):
     assert broken != text, "nothing to sabotage in the unit"
     path.write_text(broken)
     verify = run("systemd-analyze", "verify", str(path), check=False)
-    extra = {"DOCKER_HOST": ENGINE.env["DOCKER_HOST"]} if ENGINE.name == "docker" else {}
+    extra = unit_environment()
     caught = Report(failure="caught")
     print(f"-- sabotaged unit on {ENGINE.name} (ExecStart in a folder without the compose file)", flush=True)
     run_unit(caught, example, project, units.Unit(str(path), extra=extra), image)
